@@ -1,0 +1,109 @@
+package emulator_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator"
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
+)
+
+// BenchmarkIntrospect measures introspection of an active access token
+// through the full handler (router, middleware, form decoding, JSON).
+func BenchmarkIntrospect(b *testing.B) {
+	srv, err := emulator.New(emulator.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := srv.Mint(context.Background(), emulator.MintRequest{UserID: aliceID, OrganizationID: acmeID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := url.Values{"client_id": {oauthClientID}, "client_secret": {oauthSecret}, "token": {res.AccessToken}}.Encode()
+	h := srv.Handler()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, "/oauth2/introspection", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 || !strings.HasPrefix(rec.Body.String(), `{"active":true`) {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
+// BenchmarkClientCredentials measures an M2M mint: one RS256 signature per
+// request, bounded to GOMAXPROCS concurrent signers.
+func BenchmarkClientCredentials(b *testing.B) {
+	srv, err := emulator.New(emulator.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := url.Values{"grant_type": {"client_credentials"}, "client_id": {m2mClientID}, "client_secret": {m2mSecret}}.Encode()
+	h := srv.Handler()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, "/oauth2/token", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
+// tenKUsers is a fixture with 10,000 users (plain passwords), 10
+// organizations and a membership per user.
+func tenKUsers() []byte {
+	var sb strings.Builder
+	sb.WriteString("environment:\n  client_id: client_123\n  seed: 42\nroles:\n  - {slug: member, permissions: [a:read]}\norganizations:\n")
+	for i := 0; i < 10; i++ {
+		fmt.Fprintf(&sb, "  - {name: Org %d, domains: [org%d.test]}\n", i, i)
+	}
+	sb.WriteString("users:\n")
+	for i := 0; i < 10000; i++ {
+		fmt.Fprintf(&sb, "  - {email: user%d@example.com, email_verified: true, first_name: U%d, password: pw%d}\n", i, i, i)
+	}
+	return []byte(sb.String())
+}
+
+// BenchmarkLoad10kUsers measures what starting on a 10,000-user fixture
+// costs end to end: fixtures.Parse (decode, ids, validation) plus
+// emulator.New (state, keys, session tokens).
+func BenchmarkLoad10kUsers(b *testing.B) {
+	data := tenKUsers()
+	b.ReportAllocs()
+	for b.Loop() {
+		set, err := fixtures.Parse(data, "10k.yaml")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := emulator.New(emulator.Config{Fixtures: set}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNew measures emulator.New on the default world (what
+// testkit.Start pays before listening).
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := emulator.New(emulator.Config{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package emulator
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// requestID gives every response an X-Request-ID: the caller's, when it sent
+// a sane one, else one from the instance's request-id stream.
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !saneRequestID(id) {
+			id = s.reqIDs.uuid()
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+// saneRequestID accepts short printable ASCII ids, so a hostile header
+// cannot inject anything into responses or logs.
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x21 || id[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// limitBody caps request bodies; reading past the cap fails with
+// *http.MaxBytesError, which the error handler renders as a 413.
+func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.ContentLength > maxBodyBytes {
+			return &http.MaxBytesError{Limit: maxBodyBytes}
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxBodyBytes)
+		return next(c)
+	}
+}
+
+// recoverPanic turns a panic into a logged 500 carrying the request id: a bug
+// must not take the emulator (and every test using it) down.
+func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return next(c)
+	}
+}
+
+// observe renders any error (so the status is final), then logs one line
+// per request and journals non-control requests. Paths are logged without
+// query strings, which may carry secrets; tokens and keys are never logged,
+// and the journal redacts them whenever it is read.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		logging := s.log.Enabled(r.Context(), slog.LevelInfo)
+		journaling := !isControl(r.URL.Path)
+		var body []byte
+		if journaling && r.Body != nil && r.ContentLength != 0 && r.ContentLength <= maxBodyBytes {
+			// Keep a copy for the journal; the handler reads the same bytes.
+			b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+			if err == nil {
+				body = b
+				r.Body = io.NopCloser(bytes.NewReader(b))
+				r.ContentLength = int64(len(b))
+			}
+		}
+		var start time.Time
+		if logging {
+			start = wallNow()
+		}
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		if journaling {
+			if len(body) > journalBodyLimit {
+				body = body[:journalBodyLimit]
+			}
+			s.journal.add(rawEntry{at: s.clock.Now(), requestID: c.Response().Header().Get(echo.HeaderXRequestID),
+				method: r.Method, path: r.URL.Path, rawQuery: r.URL.RawQuery, header: r.Header.Clone(),
+				body: body, status: c.Response().Status})
+		}
+		if logging {
+			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Int("status", c.Response().Status),
+				slog.Float64("latency_ms", float64(wallSince(start).Microseconds())/1000),
+				slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)))
+		}
+		return nil
+	}
+}

@@ -1,0 +1,101 @@
+package emulator
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Route is one emulated endpoint, for documentation (the README's endpoint
+// table is generated from Routes, so it cannot drift from the router).
+type Route struct {
+	Method string
+	Path   string // Echo syntax: /user_management/users/:id
+	Group  string
+	Doc    string
+}
+
+type route struct {
+	Route
+	h  echo.HandlerFunc
+	mw []echo.MiddlewareFunc
+}
+
+// Route groups.
+const (
+	groupDiscovery = "AuthKit domain (OAuth 2.0 / OIDC)"
+	groupAPI       = "WorkOS API"
+	groupControl   = "Control plane"
+)
+
+// routeTable lists every route of the emulator: the one place they are
+// wired.
+func (s *Server) routeTable() []route {
+	r := func(method, path, group, doc string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) route {
+		return route{Route{method, path, group, doc}, h, mw}
+	}
+	ctl := s.requireControlToken
+	table := []route{
+		r(http.MethodGet, "/.well-known/openid-configuration", groupDiscovery, "OpenID Connect discovery", s.openidConfiguration),
+		r(http.MethodGet, "/.well-known/oauth-authorization-server", groupDiscovery, "RFC 8414 metadata", s.oauthServerMetadata),
+		r(http.MethodGet, "/oauth2/jwks", groupDiscovery, "JSON Web Key Set", s.jwks),
+		r(http.MethodPost, "/oauth2/introspection", groupDiscovery, "RFC 7662 token introspection", s.introspect),
+		r(http.MethodPost, "/oauth2/token", groupDiscovery, "token endpoint: client_credentials, refresh_token", s.token),
+		r(http.MethodGet, "/oauth2/userinfo", groupDiscovery, "OIDC userinfo", s.userinfo),
+		r(http.MethodPost, "/oauth2/userinfo", groupDiscovery, "OIDC userinfo", s.userinfo),
+		r(http.MethodGet, "/oauth2/authorize", groupDiscovery, "not yet emulated (501)", s.notYet),
+		r(http.MethodPost, "/oauth2/device_authorization", groupDiscovery, "not yet emulated (501)", s.notYet),
+		r(http.MethodGet, "/sso/jwks/:client_id", groupAPI, "JWKS of a client id", s.clientJWKS),
+		r(http.MethodGet, "/_emulator/health", groupControl, "health: {\"status\":\"ok\"}", s.health),
+	}
+	if s.cfg.DisableControl {
+		return table
+	}
+	return append(table,
+		r(http.MethodGet, "/_emulator", groupControl, "list the control routes", s.controlIndex, ctl),
+		r(http.MethodPost, "/_emulator/reset", groupControl, "back to the loaded world ({\"keep_clock\":true} keeps the clock)", s.controlReset, ctl),
+		r(http.MethodGet, "/_emulator/clock", groupControl, "read the instance clock", s.controlClock, ctl),
+		r(http.MethodPost, "/_emulator/clock", groupControl, "{\"set\":RFC3339} | {\"advance\":\"90s\"} | {\"real\":true}", s.controlClock, ctl),
+		r(http.MethodPost, "/_emulator/fixtures", groupControl, "merge YAML or JSON fixtures into the running world", s.controlFixtures, ctl),
+		r(http.MethodPost, "/_emulator/tokens", groupControl, "mint a token (or a bad one, with \"defect\")", s.controlMint, ctl),
+		r(http.MethodGet, "/_emulator/sessions/:id", groupControl, "a session with its current tokens", s.controlSession, ctl),
+		r(http.MethodPost, "/_emulator/sessions/:id/revoke", groupControl, "revoke a session", s.controlRevokeSession, ctl),
+		r(http.MethodGet, "/_emulator/faults", groupControl, "list scripted faults", s.controlFaults, ctl),
+		r(http.MethodPost, "/_emulator/faults", groupControl, "add a fault: method, path, status, body, count, delay", s.controlFaults, ctl),
+		r(http.MethodDelete, "/_emulator/faults", groupControl, "clear faults", s.controlFaults, ctl),
+		r(http.MethodGet, "/_emulator/requests", groupControl, "the request journal (?method=&path=&since=)", s.controlRequests, ctl),
+		r(http.MethodDelete, "/_emulator/requests", groupControl, "clear the journal", s.controlRequests, ctl),
+		r(http.MethodGet, "/_emulator/keys", groupControl, "published signing keys", s.controlKeys, ctl),
+		r(http.MethodPost, "/_emulator/keys/rotate", groupControl, "rotate to the next signing key", s.controlRotateKey, ctl),
+		r(http.MethodDelete, "/_emulator/keys/:kid", groupControl, "retire a key that no longer signs", s.controlRetireKey, ctl),
+	)
+}
+
+// Routes lists the emulated endpoints.
+func (s *Server) Routes() []Route {
+	table := s.routeTable()
+	out := make([]Route, len(table))
+	for i, rt := range table {
+		out[i] = rt.Route
+	}
+	return out
+}
+
+// routes builds the Echo router.
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Pre(s.requestID)
+	e.Use(s.observe, s.recoverPanic, limitBody, s.injectFaults)
+	for _, rt := range s.routeTable() {
+		e.Add(rt.Method, rt.Path, rt.h, rt.mw...)
+	}
+	return e
+}
+
+// notYet answers endpoints that discovery lists but this build does not
+// serve yet.
+func (s *Server) notYet(c echo.Context) error {
+	return apiError(http.StatusNotImplemented, CodeNotImplemented, c.Request().Method+" "+c.Path()+" is not emulated yet.")
+}

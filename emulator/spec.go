@@ -1,0 +1,65 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+//go:generate go run ./internal/specgen -spec ../reference/workos-openapi.yaml -out spec_operations.go
+
+// specOperation is one operation of WorkOS's OpenAPI spec.
+type specOperation struct {
+	Method string
+	Path   string // template with {params}
+	ID     string // operationId
+	Auth   bool   // requires an API key
+}
+
+// matches reports whether a request path fits the operation's template.
+func (op specOperation) matches(path string) bool {
+	tpl := strings.Split(strings.Trim(op.Path, "/"), "/")
+	got := strings.Split(strings.Trim(path, "/"), "/")
+	if len(tpl) != len(got) {
+		return false
+	}
+	for i, seg := range tpl {
+		if strings.HasPrefix(seg, "{") {
+			if got[i] == "" {
+				return false
+			}
+			continue
+		}
+		if seg != got[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// unimplemented answers a request the router has no route for, when WorkOS's
+// spec has the operation: after the same API-key check the real service
+// makes, a 501 that names the operation, never a plausible 404 (a client
+// would misread that as "not found"). It returns nil for paths outside the
+// spec.
+func (s *Server) unimplemented(c echo.Context) *Error {
+	method, path := c.Request().Method, c.Request().URL.Path
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	for _, op := range specOperations {
+		if op.Method != method || !op.matches(path) {
+			continue
+		}
+		if op.Auth {
+			if key, ok := bearer(c); !ok || !s.env.validAPIKey(key) {
+				return errUnauthorized()
+			}
+		}
+		return apiError(http.StatusNotImplemented, CodeNotImplemented,
+			fmt.Sprintf("%s %s (WorkOS operation %s) is part of the WorkOS API but authkit-emulator does not emulate it.", op.Method, op.Path, op.ID))
+	}
+	return nil
+}

@@ -1,0 +1,158 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
+)
+
+// grantFunc serves one grant_type of POST /oauth2/token.
+type grantFunc func(c echo.Context, w *world, cl *client, p params) error
+
+// tokenGrants lists the grants of the AuthKit-domain token endpoint.
+func (s *Server) tokenGrants() map[string]grantFunc {
+	return map[string]grantFunc{
+		fixtures.GrantClientCredentials: s.grantClientCredentials,
+		fixtures.GrantRefreshToken:      s.grantConnectRefresh,
+	}
+}
+
+// token serves POST /oauth2/token (RFC 6749).
+func (s *Server) token(c echo.Context) error {
+	p, err := readForm(c, true)
+	if err != nil {
+		return err
+	}
+	gt := p.get("grant_type")
+	if gt == "" {
+		return oauthError(http.StatusBadRequest, CodeInvalidRequest, "The grant_type parameter is required.")
+	}
+	grant, ok := s.grants[gt]
+	if !ok {
+		return oauthError(http.StatusBadRequest, CodeUnsupportedGrantType, fmt.Sprintf("Grant type %q is not supported.", printable(gt)))
+	}
+	w := s.world()
+	cl, err := w.authenticateClient(c, p, true)
+	if err != nil {
+		return err
+	}
+	if cl.app == nil {
+		return oauthError(http.StatusBadRequest, CodeUnauthorizedClient, "The environment client uses /user_management/authenticate; /oauth2/token serves Connect applications.")
+	}
+	if !cl.app.AllowsGrant(gt) {
+		return oauthError(http.StatusBadRequest, CodeUnauthorizedClient, fmt.Sprintf("Application %s may not use the %s grant (see its grant_types).", cl.id, gt))
+	}
+	return grant(c, w, cl, p)
+}
+
+// tokenResponse is the RFC 6749 §5.1 body, in WorkOS's member order.
+func tokenResponse(access string, rec *accessToken, refresh, idToken string) object {
+	out := object{{"access_token", access}, {"token_type", "bearer"}, {"expires_in", rec.exp - rec.iat}}
+	if idToken != "" {
+		out = append(out, kv{"id_token", idToken})
+	}
+	if refresh != "" {
+		out = append(out, kv{"refresh_token", refresh})
+	}
+	if rec.scope != "" {
+		out = append(out, kv{"scope", rec.scope})
+	}
+	return out
+}
+
+// scopeParam splits a space-separated scope parameter.
+func scopeParam(p params) []string { return strings.Fields(p.get("scope")) }
+
+// grantClientCredentials mints an M2M token: sub and client_id are the
+// application, org_id its owning organization.
+func (s *Server) grantClientCredentials(c echo.Context, w *world, cl *client, p params) error {
+	if !cl.authenticated {
+		return invalidClient(false, "client_credentials needs the application's client_secret.")
+	}
+	scopes := scopeParam(p)
+	for _, sc := range scopes {
+		if !slices.Contains(cl.app.Scopes, sc) {
+			return oauthError(http.StatusBadRequest, CodeInvalidScope, fmt.Sprintf("Scope %q is not granted to application %s.", printable(sc), cl.id))
+		}
+	}
+	if len(scopes) == 0 {
+		scopes = cl.app.Scopes
+	}
+	access, rec, err := s.mint(c.Request().Context(), w, mintSpec{family: familyM2M, clientID: cl.id, orgID: cl.app.OrganizationID, scope: scopes})
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, tokenResponse(access, rec, "", ""))
+}
+
+// grantConnectRefresh rotates a Connect refresh token: the old one stops
+// working, the session (sid) stays the same.
+func (s *Server) grantConnectRefresh(c echo.Context, w *world, cl *client, p params) error {
+	value := p.get("refresh_token")
+	if value == "" {
+		return oauthError(http.StatusBadRequest, CodeInvalidRequest, "The refresh_token parameter is required.")
+	}
+	ss, next, err := s.rotateRefresh(w, value, cl.id, familyConnect)
+	if err != nil {
+		return err
+	}
+	scopes := ss.Scopes
+	if req := scopeParam(p); len(req) > 0 {
+		for _, sc := range req {
+			if !slices.Contains(ss.Scopes, sc) {
+				return oauthError(http.StatusBadRequest, CodeInvalidScope, fmt.Sprintf("Scope %q was not granted to this session.", printable(sc)))
+			}
+		}
+		scopes = req
+	}
+	access, rec, err := s.mint(c.Request().Context(), w, mintSpec{family: familyConnect, userID: ss.UserID, clientID: ss.ClientID,
+		sessionID: ss.ID, orgID: ss.OrgID, scope: scopes})
+	if err != nil {
+		return err
+	}
+	idToken := ""
+	if slices.Contains(scopes, "openid") {
+		if idToken, err = s.mintIDToken(c.Request().Context(), w, ss, ""); err != nil {
+			return err
+		}
+	}
+	return writeJSON(c, http.StatusOK, tokenResponse(access, rec, next, idToken))
+}
+
+// rotateRefresh consumes a refresh token and issues its successor, under the
+// write lock: of N concurrent refreshes of one token exactly one wins, and
+// the others get invalid_grant. It returns a snapshot of the session.
+func (s *Server) rotateRefresh(w *world, value, clientID string, fam family) (session, string, error) {
+	now := s.clock.Now()
+	next := s.ids.token(refreshTokenLength)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	rt := w.refresh[value]
+	if rt == nil {
+		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The refresh token is invalid, expired, revoked or already used.")
+	}
+	ss := w.sessions[rt.sessionID]
+	switch {
+	case ss == nil || ss.refreshToken != value:
+		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The refresh token is invalid, expired, revoked or already used.")
+	case ss.ClientID != clientID:
+		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The refresh token was issued to another client.")
+	case ss.family != fam:
+		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The refresh token belongs to the other token family.")
+	case !ss.activeAt(now, w.env):
+		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The session has ended: the refresh token is no longer valid.")
+	case w.users[ss.UserID] == nil:
+		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The session's user no longer exists.")
+	}
+	delete(w.refresh, value)
+	w.refresh[next] = &refreshToken{value: next, sessionID: ss.ID, iat: now.Unix()}
+	ss.refreshToken = next
+	ss.lastActive = now
+	ss.UpdatedAt = now
+	return *ss, next, nil
+}

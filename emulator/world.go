@@ -1,0 +1,373 @@
+package emulator
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
+)
+
+// world is all mutable state of an instance: what the fixtures seeded plus
+// everything requests created since. One RWMutex guards it, so every
+// operation is linearizable (a revoke that returned is seen by the next
+// introspection). Reset swaps in a fresh world; an operation works on the
+// world it started with.
+type world struct {
+	mu   sync.RWMutex
+	env  *environment
+	keys *keyRing
+	// fixtures is the loaded set plus what AddFixtures merged in: later
+	// additions are validated against it.
+	fixtures *fixtures.Set
+
+	apps        map[string]*application
+	users       map[string]*user
+	byEmail     map[string]*user
+	orgs        map[string]*organization
+	roles       map[string]*role
+	permissions map[string]*permission
+	memberships map[string]*membership
+	byPair      map[string]*membership // user id + "/" + org id
+	sessions    map[string]*session
+	access      map[string]*accessToken  // by token value
+	refresh     map[string]*refreshToken // by token value
+
+	// seq orders objects by creation, for stable list cursors.
+	seq uint64
+}
+
+// environment is the resolved, immutable configuration of a world.
+type environment struct {
+	clientID           string
+	apiKeys            [][]byte
+	issuer             string // Connect (AuthKit domain) tokens and discovery
+	umIssuer           string // User Management tokens
+	publicURL          string
+	accessTTL          time.Duration
+	codeTTL            time.Duration
+	redirectURIs       []string
+	logoutRedirectURIs []string
+	corsOrigins        []string
+	autoLogin          bool
+	sessionMaxLength   time.Duration
+	inactivityTimeout  time.Duration
+}
+
+// validAPIKey compares in constant time against every configured key.
+func (e *environment) validAPIKey(key string) bool {
+	ok := 0
+	for _, k := range e.apiKeys {
+		ok |= subtle.ConstantTimeCompare(k, []byte(key))
+	}
+	return ok == 1 && key != ""
+}
+
+type application struct {
+	fixtures.Application
+	secret []byte
+}
+
+// authenticate checks a client secret in constant time; public apps have
+// none and never authenticate with one.
+func (a *application) authenticate(secret string) bool {
+	if len(a.secret) == 0 {
+		return false
+	}
+	return subtle.ConstantTimeCompare(a.secret, []byte(secret)) == 1
+}
+
+type user struct {
+	seq               uint64
+	ID                string
+	Email             string
+	EmailVerified     bool
+	FirstName         string
+	LastName          string
+	ProfilePictureURL string
+	Locale            string
+	ExternalID        *string
+	Metadata          map[string]string
+	password          []byte // as written in the fixture: compared in constant time
+	passwordHash      []byte // bcrypt
+	TOTPSecret        string
+	LastSignInAt      *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// checkPassword compares a password with the fixture's plain password in
+// constant time, or with its bcrypt hash.
+func (u *user) checkPassword(pw string) bool {
+	switch {
+	case u.password != nil:
+		return subtle.ConstantTimeCompare(u.password, []byte(pw)) == 1
+	case u.passwordHash != nil:
+		return bcrypt.CompareHashAndPassword(u.passwordHash, []byte(pw)) == nil
+	}
+	return false
+}
+
+func (u *user) hasPassword() bool { return u.password != nil || u.passwordHash != nil }
+
+type organization struct {
+	seq                              uint64
+	ID                               string
+	Name                             string
+	Domains                          []string
+	ExternalID                       *string
+	Metadata                         map[string]string
+	AllowProfilesOutsideOrganization bool
+	CreatedAt                        time.Time
+	UpdatedAt                        time.Time
+}
+
+type role struct {
+	seq         uint64
+	ID          string
+	Slug        string
+	Name        string
+	Description string
+	Permissions []string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type permission struct {
+	seq         uint64
+	ID          string
+	Slug        string
+	Name        string
+	Description string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type membership struct {
+	seq       uint64
+	ID        string
+	UserID    string
+	OrgID     string
+	Roles     []string // slugs in priority order
+	Status    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// family is a token family: who issued it and which claims it has.
+type family int
+
+const (
+	// familyUM is User Management (/user_management/authenticate) tokens.
+	familyUM family = iota
+	// familyConnect is AuthKit-domain OAuth tokens of a user.
+	familyConnect
+	// familyM2M is client_credentials tokens of an application.
+	familyM2M
+)
+
+// session is one sign-in: a User Management session (`session_`) or a
+// Connect grant (`app_consent_`). Its tokens live while it does.
+type session struct {
+	seq        uint64
+	ID         string
+	UserID     string
+	OrgID      string
+	ClientID   string
+	family     family
+	Status     string // fixtures.SessionActive | SessionRevoked | SessionExpired
+	AuthMethod string
+	Scopes     []string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time // zero: no maximum length
+	lastActive time.Time
+	EndedAt    *time.Time
+	UpdatedAt  time.Time
+	// current tokens, for GET /_emulator/sessions/{id}
+	accessToken  string
+	refreshToken string
+}
+
+// activeAt reports whether the session is live at now: not ended, within
+// its maximum length and, when the environment has one, its inactivity
+// timeout.
+func (s *session) activeAt(now time.Time, env *environment) bool {
+	if s.Status != fixtures.SessionActive {
+		return false
+	}
+	if !s.ExpiresAt.IsZero() && !now.Before(s.ExpiresAt) {
+		return false
+	}
+	if env.inactivityTimeout > 0 && !now.Before(s.lastActive.Add(env.inactivityTimeout)) {
+		return false
+	}
+	return true
+}
+
+// statusAt is the session's status as WorkOS would report it at now.
+func (s *session) statusAt(now time.Time, env *environment) string {
+	if s.Status == fixtures.SessionActive && !s.activeAt(now, env) {
+		return fixtures.SessionExpired
+	}
+	return s.Status
+}
+
+// accessToken is what the emulator knows of an access token it issued:
+// introspection answers from it, without verifying a signature.
+type accessToken struct {
+	family    family
+	kid       string
+	jti       string
+	iss       string
+	aud       string
+	sub       string
+	clientID  string
+	orgID     string
+	sessionID string
+	scope     string
+	iat       int64
+	exp       int64
+}
+
+// refreshToken is an opaque refresh token; it is valid while it is its
+// session's current one and the session is live.
+type refreshToken struct {
+	value     string
+	sessionID string
+	iat       int64
+}
+
+func newWorld(env *environment, keys *keyRing) *world {
+	return &world{
+		env: env, keys: keys,
+		apps: map[string]*application{}, users: map[string]*user{}, byEmail: map[string]*user{},
+		orgs: map[string]*organization{}, roles: map[string]*role{}, permissions: map[string]*permission{},
+		memberships: map[string]*membership{}, byPair: map[string]*membership{},
+		sessions: map[string]*session{}, access: map[string]*accessToken{}, refresh: map[string]*refreshToken{},
+	}
+}
+
+func (w *world) nextSeq() uint64 { w.seq++; return w.seq }
+
+func pairKey(userID, orgID string) string { return userID + "/" + orgID }
+
+func emailKey(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+// at returns a fixture timestamp, or def when it has none.
+func at(t fixtures.Timestamp, def time.Time) time.Time {
+	if v, ok := t.Time(); ok {
+		return v.UTC()
+	}
+	return def
+}
+
+// addFixtures puts the set's objects into the world. Tokens of its sessions
+// are minted by the caller (they need the signer, outside any lock).
+func (w *world) addFixtures(set *fixtures.Set, now time.Time) error {
+	for i := range set.Applications {
+		a := set.Applications[i]
+		if _, dup := w.apps[a.ClientID]; dup || a.ClientID == w.env.clientID {
+			return fmt.Errorf("application %s already exists", a.ClientID)
+		}
+		app := &application{Application: a}
+		if a.ClientSecret != "" {
+			app.secret = []byte(a.ClientSecret)
+		}
+		w.apps[a.ClientID] = app
+	}
+	for i := range set.Organizations {
+		o := &set.Organizations[i]
+		if _, dup := w.orgs[o.ID]; dup {
+			return fmt.Errorf("organization %s already exists", o.ID)
+		}
+		created := at(o.CreatedAt, now)
+		w.orgs[o.ID] = &organization{seq: w.nextSeq(), ID: o.ID, Name: o.Name, Domains: append([]string(nil), o.Domains...),
+			ExternalID: o.ExternalID, Metadata: copyMetadata(o.Metadata),
+			AllowProfilesOutsideOrganization: o.AllowProfilesOutsideOrganization, CreatedAt: created, UpdatedAt: created}
+	}
+	for i := range set.Users {
+		u := &set.Users[i]
+		if _, dup := w.users[u.ID]; dup {
+			return fmt.Errorf("user %s already exists", u.ID)
+		}
+		if _, dup := w.byEmail[emailKey(u.Email)]; dup {
+			return fmt.Errorf("a user with e-mail %s already exists", u.Email)
+		}
+		created := at(u.CreatedAt, now)
+		nu := &user{seq: w.nextSeq(), ID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified,
+			FirstName: u.FirstName, LastName: u.LastName, ProfilePictureURL: u.ProfilePictureURL, Locale: u.Locale,
+			ExternalID: u.ExternalID, Metadata: copyMetadata(u.Metadata), TOTPSecret: u.TOTPSecret,
+			CreatedAt: created, UpdatedAt: created}
+		if u.Password != "" {
+			nu.password = []byte(u.Password)
+		}
+		if u.PasswordHash != "" {
+			nu.passwordHash = []byte(u.PasswordHash)
+		}
+		w.users[u.ID] = nu
+		w.byEmail[emailKey(u.Email)] = nu
+	}
+	for i := range set.Permissions {
+		p := &set.Permissions[i]
+		w.permissions[p.Slug] = &permission{seq: w.nextSeq(), ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, CreatedAt: now, UpdatedAt: now}
+	}
+	for i := range set.Roles {
+		r := &set.Roles[i]
+		if _, dup := w.roles[r.Slug]; dup {
+			return fmt.Errorf("role %s already exists", r.Slug)
+		}
+		w.roles[r.Slug] = &role{seq: w.nextSeq(), ID: r.ID, Slug: r.Slug, Name: r.Name, Description: r.Description,
+			Permissions: append([]string(nil), r.Permissions...), CreatedAt: now, UpdatedAt: now}
+	}
+	for i := range set.Memberships {
+		m := &set.Memberships[i]
+		if _, dup := w.memberships[m.ID]; dup {
+			return fmt.Errorf("membership %s already exists", m.ID)
+		}
+		if _, dup := w.byPair[pairKey(m.UserID, m.OrganizationID)]; dup {
+			return fmt.Errorf("user %s is already a member of %s", m.UserID, m.OrganizationID)
+		}
+		nm := &membership{seq: w.nextSeq(), ID: m.ID, UserID: m.UserID, OrgID: m.OrganizationID,
+			Roles: append([]string(nil), m.RoleSlugs()...), Status: m.Status, CreatedAt: now, UpdatedAt: now}
+		w.memberships[m.ID] = nm
+		w.byPair[pairKey(m.UserID, m.OrganizationID)] = nm
+	}
+	return nil
+}
+
+func copyMetadata(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// roleClaims derives role, roles and permissions for a user in an org from
+// the membership's roles, in the membership's priority order.
+func (w *world) roleClaims(userID, orgID string) (roleSlug string, roles, perms []string) {
+	m := w.byPair[pairKey(userID, orgID)]
+	if m == nil || m.Status != fixtures.MembershipActive {
+		return "", nil, nil
+	}
+	roles = append([]string(nil), m.Roles...)
+	if len(roles) > 0 {
+		roleSlug = roles[0]
+	}
+	seen := map[string]bool{}
+	for _, slug := range roles {
+		if r := w.roles[slug]; r != nil {
+			for _, p := range r.Permissions {
+				if !seen[p] {
+					seen[p] = true
+					perms = append(perms, p)
+				}
+			}
+		}
+	}
+	return roleSlug, roles, perms
+}

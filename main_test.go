@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator"
+)
+
+func TestValidateCommand(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "world.yaml")
+	if err := os.WriteFile(bad, []byte(`users:
+  - email: a@example.com
+  - email: not-an-email
+  - email: a@example.com
+    emial: typo
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	badKey := filepath.Join(dir, "key.yaml")
+	if err := os.WriteFile(badKey, []byte("environment:\n  signing_key:\n    private_key_pem: |\n      -----BEGIN PRIVATE KEY-----\n      AAAA\n      -----END PRIVATE KEY-----\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path string
+		code int
+		want []string
+	}{
+		{"examples/seed.yaml", 0, []string{"examples/seed.yaml: valid: 1 applications, 1 users, 2 organizations"}},
+		{bad, 1, []string{
+			bad + ":3: users[1].email: \"not-an-email\" is not an e-mail address",
+			bad + ":4: users[2].email: duplicate of users[0]",
+			bad + ":5: users[2].emial: unknown key (did you mean \"email\"?)",
+			"3 problem(s)"}},
+		{badKey, 1, []string{badKey + ":3: environment.signing_key.private_key_pem: cannot use the key: not an RSA private key in PKCS#8 or PKCS#1 form"}},
+		{filepath.Join(dir, "missing.yaml"), 1, []string{"no such file"}},
+	}
+	for _, tc := range tests {
+		t.Run(filepath.Base(tc.path), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := run([]string{"validate", tc.path}, &out, &errb); code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out.String(), errb.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out.String(), w) {
+					t.Fatalf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+		})
+	}
+}
+
+func TestHealthcheckCommand(t *testing.T) {
+	srv, err := emulator.New(emulator.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	var out, errb bytes.Buffer
+	if code := run([]string{"healthcheck", "--url", hs.URL}, &out, &errb); code != 0 {
+		t.Fatalf("healthy emulator: exit %d %s", code, errb.String())
+	}
+	hs.Close()
+	if code := run([]string{"healthcheck", "--url", hs.URL}, &out, &errb); code != 1 {
+		t.Fatalf("stopped emulator: exit %d", code)
+	}
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"version"}, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "authkit-emulator ") {
+		t.Fatalf("version: %d %q", code, out.String())
+	}
+	if code := run([]string{"frobnicate"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "unknown command") {
+		t.Fatalf("unknown command: %d %q", code, errb.String())
+	}
+	if code := run([]string{"serve", "--log-format", "xml"}, &out, &errb); code != 2 {
+		t.Fatalf("bad log format: %d", code)
+	}
+}
+
+func TestPublicURLFor(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:8484": "http://127.0.0.1:8484",
+		"0.0.0.0:8484":   "http://127.0.0.1:8484",
+		":9000":          "http://127.0.0.1:9000",
+		"[::]:8484":      "http://127.0.0.1:8484",
+		"localhost:1":    "http://localhost:1",
+	} {
+		if got := publicURLFor(addr); got != want {
+			t.Errorf("publicURLFor(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
