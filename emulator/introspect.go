@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -96,4 +97,13 @@ func (w *world) accessActive(rec *accessToken, now time.Time) bool {
 		}
 	}
 	return true
+}
+
+// Introspect answers as POST /oauth2/introspection does (without client
+// authentication), decoded as a JSON client would see it.
+func (s *Server) Introspect(token string) map[string]any {
+	body, _ := s.introspection(s.world(), token, s.clock.Now()).MarshalJSON()
+	var m map[string]any
+	_ = json.Unmarshal(body, &m)
+	return m
 }

@@ -114,11 +114,21 @@ func (j *journal) list(f RequestFilter) ([]RecordedRequest, uint64) {
 	return out, dropped
 }
 
+// clear empties the journal; sequence numbers keep counting, so a "since"
+// cursor taken before stays meaningful.
 func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	clear(j.entries)
 	j.next, j.full, j.dropped = 0, false, 0
+}
+
+// reset empties the journal and restarts its sequence, as on a fresh start.
+func (j *journal) reset() {
+	j.clear()
+	j.mu.Lock()
+	j.seq = 0
+	j.mu.Unlock()
 }
 
 // secretFields are redacted wherever they appear: form and JSON bodies and

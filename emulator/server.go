@@ -166,7 +166,7 @@ func (s *Server) Reset(resetClock bool) error {
 		return err
 	}
 	s.w.Store(w)
-	s.journal.clear()
+	s.journal.reset()
 	s.ClearFaults()
 	return nil
 }
