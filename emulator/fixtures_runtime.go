@@ -55,6 +55,7 @@ func (s *Server) AddFixtures(ctx context.Context, data []byte, name string) (map
 	}
 	w.fixtures = merged
 	w.mu.Unlock()
+	s.seedFactors(w, fresh.Users, now)
 	if err := s.seedSessions(ctx, w, fresh.Sessions, now); err != nil {
 		return nil, err
 	}

@@ -165,9 +165,7 @@ func (s *Server) sessionForMint(w *world, req MintRequest, spec mintSpec) (id, r
 	if w.env.sessionMaxLength > 0 {
 		ss.ExpiresAt = now.Add(w.env.sessionMaxLength)
 	}
-	ss.seq = w.nextSeq()
-	w.sessions[ss.ID] = ss
-	w.refresh[ss.refreshToken] = &refreshToken{value: ss.refreshToken, sessionID: ss.ID, iat: now.Unix()}
+	w.addSession(ss)
 	return ss.ID, ss.refreshToken, nil
 }
 

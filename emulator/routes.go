@@ -35,17 +35,40 @@ func (s *Server) routeTable() []route {
 		return route{Route{method, path, group, doc}, h, mw}
 	}
 	ctl := s.requireControlToken
+	key := s.requireAPIKey
 	table := []route{
 		r(http.MethodGet, "/.well-known/openid-configuration", groupDiscovery, "OpenID Connect discovery", s.openidConfiguration),
 		r(http.MethodGet, "/.well-known/oauth-authorization-server", groupDiscovery, "RFC 8414 metadata", s.oauthServerMetadata),
 		r(http.MethodGet, "/oauth2/jwks", groupDiscovery, "JSON Web Key Set", s.jwks),
 		r(http.MethodPost, "/oauth2/introspection", groupDiscovery, "RFC 7662 token introspection", s.introspect),
-		r(http.MethodPost, "/oauth2/token", groupDiscovery, "token endpoint: client_credentials, refresh_token", s.token),
+		r(http.MethodPost, "/oauth2/token", groupDiscovery, "token endpoint: authorization_code, refresh_token, client_credentials, device_code", s.token),
 		r(http.MethodGet, "/oauth2/userinfo", groupDiscovery, "OIDC userinfo", s.userinfo),
 		r(http.MethodPost, "/oauth2/userinfo", groupDiscovery, "OIDC userinfo", s.userinfo),
-		r(http.MethodGet, "/oauth2/authorize", groupDiscovery, "not yet emulated (501)", s.notYet),
-		r(http.MethodPost, "/oauth2/device_authorization", groupDiscovery, "not yet emulated (501)", s.notYet),
+		r(http.MethodGet, "/oauth2/authorize", groupDiscovery, "authorization request of a Connect application (login, consent, code)", s.authorizeConnect),
+		r(http.MethodPost, "/oauth2/device_authorization", groupDiscovery, "RFC 8628 device authorization", s.deviceAuthorization),
+		r(http.MethodGet, "/authkit/login", groupDiscovery, "hosted login page", s.loginPage),
+		r(http.MethodPost, "/authkit/login", groupDiscovery, "hosted login page actions", s.loginSubmit),
+		r(http.MethodGet, "/device", groupDiscovery, "device verification page", s.devicePage),
+		r(http.MethodPost, "/device", groupDiscovery, "device verification: enter the user code", s.deviceSubmit),
+
 		r(http.MethodGet, "/sso/jwks/:client_id", groupAPI, "JWKS of a client id", s.clientJWKS),
+		r(http.MethodGet, "/user_management/authorize", groupAPI, "start a hosted sign-in (302 to the login page, or headless)", s.authorizeUM),
+		r(http.MethodPost, "/user_management/authenticate", groupAPI, "every authenticate grant but Radar", s.authenticate),
+		r(http.MethodPost, "/user_management/authorize/device", groupAPI, "device authorization for the environment client", s.authorizeDeviceUM),
+		r(http.MethodGet, "/user_management/sessions/logout", groupAPI, "end a session, 302 to return_to", s.logout),
+		r(http.MethodPost, "/user_management/sessions/revoke", groupAPI, "revoke a session", s.revokeSession, key),
+		r(http.MethodGet, "/user_management/users/:id/sessions", groupAPI, "a user's sessions", s.listUserSessions, key),
+		r(http.MethodPost, "/user_management/magic_auth", groupAPI, "send a magic-auth code (to the outbox)", s.createMagicAuth, key),
+		r(http.MethodGet, "/user_management/magic_auth/:id", groupAPI, "a magic-auth code", s.getMagicAuth, key),
+		r(http.MethodPost, "/user_management/users/:id/email_verification/send", groupAPI, "send an e-mail verification code", s.sendVerificationEmail, key),
+		r(http.MethodPost, "/user_management/users/:id/email_verification/confirm", groupAPI, "confirm an e-mail verification code", s.confirmEmail, key),
+		r(http.MethodGet, "/user_management/email_verification/:id", groupAPI, "an e-mail verification", s.getEmailVerification, key),
+		r(http.MethodPost, "/user_management/password_reset", groupAPI, "create a password reset (to the outbox)", s.createPasswordReset, key),
+		r(http.MethodGet, "/user_management/password_reset/:id", groupAPI, "a password reset", s.getPasswordReset, key),
+		r(http.MethodPost, "/user_management/password_reset/confirm", groupAPI, "set a new password with a reset token", s.confirmPasswordReset, key),
+		r(http.MethodGet, "/user_management/users/:id/auth_factors", groupAPI, "a user's MFA factors", s.listFactors, key),
+		r(http.MethodPost, "/user_management/users/:id/auth_factors", groupAPI, "enroll a TOTP factor", s.enrollFactor, key),
+		r(http.MethodPost, "/auth/factors/:id/challenge", groupAPI, "challenge a factor (before the mfa-totp grant)", s.createChallenge, key),
 		r(http.MethodGet, "/_emulator/health", groupControl, "health: {\"status\":\"ok\"}", s.health),
 	}
 	if s.cfg.DisableControl {
@@ -65,6 +88,7 @@ func (s *Server) routeTable() []route {
 		r(http.MethodDelete, "/_emulator/faults", groupControl, "clear faults", s.controlFaults, ctl),
 		r(http.MethodGet, "/_emulator/requests", groupControl, "the request journal (?method=&path=&since=)", s.controlRequests, ctl),
 		r(http.MethodDelete, "/_emulator/requests", groupControl, "clear the journal", s.controlRequests, ctl),
+		r(http.MethodGet, "/_emulator/codes", groupControl, "the outbox: codes and links the real service would e-mail (?email=&kind=)", s.controlCodes, ctl),
 		r(http.MethodGet, "/_emulator/keys", groupControl, "published signing keys", s.controlKeys, ctl),
 		r(http.MethodPost, "/_emulator/keys/rotate", groupControl, "rotate to the next signing key", s.controlRotateKey, ctl),
 		r(http.MethodDelete, "/_emulator/keys/:kid", groupControl, "retire a key that no longer signs", s.controlRetireKey, ctl),
@@ -87,15 +111,9 @@ func (s *Server) routes() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(s.requestID)
-	e.Use(s.observe, s.recoverPanic, limitBody, s.injectFaults)
+	e.Use(s.observe, s.recoverPanic, s.cors, limitBody, s.injectFaults)
 	for _, rt := range s.routeTable() {
 		e.Add(rt.Method, rt.Path, rt.h, rt.mw...)
 	}
 	return e
-}
-
-// notYet answers endpoints that discovery lists but this build does not
-// serve yet.
-func (s *Server) notYet(c echo.Context) error {
-	return apiError(http.StatusNotImplemented, CodeNotImplemented, c.Request().Method+" "+c.Path()+" is not emulated yet.")
 }

@@ -64,9 +64,11 @@ type Server struct {
 
 	signSlots chan struct{}
 	grants    map[string]grantFunc
-	discovery discoveryDocs
-	faultq    faults
-	journal   *journal
+	// umGrantTable is the grants of /user_management/authenticate.
+	umGrantTable map[string]umGrant
+	discovery    discoveryDocs
+	faultq       faults
+	journal      *journal
 	// fixMu serializes AddFixtures, so concurrent additions validate against
 	// each other.
 	fixMu sync.Mutex
@@ -104,6 +106,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.grants = s.tokenGrants()
+	s.umGrantTable = s.umGrants()
 	s.echo = s.routes()
 	return s, nil
 }
@@ -127,6 +130,8 @@ func resolveEnvironment(set *fixtures.Set, cfg Config) (*environment, error) {
 	env.codeTTL = fe.AuthorizationCodeTTL.Or(10 * time.Minute)
 	env.sessionMaxLength = fe.Session.MaxLength.Or(30 * 24 * time.Hour)
 	env.inactivityTimeout = fe.Session.InactivityTimeout.Or(0)
+	env.requireEmailVerification = fe.RequireEmailVerification == nil || *fe.RequireEmailVerification
+	env.requireMFA = fe.RequireMFA
 	return env, nil
 }
 
@@ -162,6 +167,7 @@ func (s *Server) Reset(resetClock bool) error {
 	if err := w.addFixtures(s.set, now); err != nil {
 		return err
 	}
+	s.seedFactors(w, s.set.Users, now)
 	if err := s.seedSessions(context.Background(), w, s.set.Sessions, now); err != nil {
 		return err
 	}
@@ -216,9 +222,7 @@ func (s *Server) seedSessions(ctx context.Context, w *world, sessions []fixtures
 			w.mu.Unlock()
 			return fmt.Errorf("session %s already exists", ss.ID)
 		}
-		ss.seq = w.nextSeq()
-		w.sessions[ss.ID] = ss
-		w.refresh[ss.refreshToken] = &refreshToken{value: ss.refreshToken, sessionID: ss.ID, iat: created.Unix()}
+		w.addSession(ss)
 		w.mu.Unlock()
 		spec := mintSpec{family: ss.family, userID: ss.UserID, clientID: ss.ClientID, sessionID: ss.ID,
 			orgID: ss.OrgID, scope: ss.Scopes, jti: pinned.JTI, iat: iat}
@@ -233,6 +237,18 @@ func (s *Server) seedSessions(ctx context.Context, w *world, sessions []fixtures
 		}
 	}
 	return nil
+}
+
+// seedFactors enrolls fixture users that have a totp_secret in TOTP MFA.
+func (s *Server) seedFactors(w *world, users []fixtures.User, now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, u := range users {
+		if u.TOTPSecret != "" {
+			secret := strings.ToUpper(strings.TrimRight(u.TOTPSecret, "="))
+			s.addFactor(w, u.ID, secret, "authkit-emulator", u.Email, now)
+		}
+	}
 }
 
 // refreshTokenLength is the length of generated opaque refresh tokens,

@@ -19,6 +19,8 @@ func (s *Server) tokenGrants() map[string]grantFunc {
 	return map[string]grantFunc{
 		fixtures.GrantClientCredentials: s.grantClientCredentials,
 		fixtures.GrantRefreshToken:      s.grantConnectRefresh,
+		fixtures.GrantAuthorizationCode: s.grantConnectCode,
+		fixtures.GrantDeviceCode:        s.grantConnectDevice,
 	}
 }
 
@@ -97,7 +99,7 @@ func (s *Server) grantConnectRefresh(c echo.Context, w *world, cl *client, p par
 	if value == "" {
 		return oauthError(http.StatusBadRequest, CodeInvalidRequest, "The refresh_token parameter is required.")
 	}
-	ss, next, err := s.rotateRefresh(w, value, cl.id, familyConnect)
+	ss, next, err := s.rotateRefresh(w, value, cl.id, familyConnect, "")
 	if err != nil {
 		return err
 	}
@@ -126,8 +128,10 @@ func (s *Server) grantConnectRefresh(c echo.Context, w *world, cl *client, p par
 
 // rotateRefresh consumes a refresh token and issues its successor, under the
 // write lock: of N concurrent refreshes of one token exactly one wins, and
-// the others get invalid_grant. It returns a snapshot of the session.
-func (s *Server) rotateRefresh(w *world, value, clientID string, fam family) (session, string, error) {
+// the others get invalid_grant. A non-empty orgID switches the session's
+// organization (checked before the token is consumed, so a bad switch costs
+// nothing). It returns a snapshot of the session.
+func (s *Server) rotateRefresh(w *world, value, clientID string, fam family, orgID string) (session, string, error) {
 	now := s.clock.Now()
 	next := s.ids.token(refreshTokenLength)
 	w.mu.Lock()
@@ -148,6 +152,15 @@ func (s *Server) rotateRefresh(w *world, value, clientID string, fam family) (se
 		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The session has ended: the refresh token is no longer valid.")
 	case w.users[ss.UserID] == nil:
 		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The session's user no longer exists.")
+	}
+	if orgID != "" {
+		if w.orgs[orgID] == nil {
+			return session{}, "", oauthError(http.StatusBadRequest, "organization_not_found", fmt.Sprintf("Organization not found: '%s'.", orgID))
+		}
+		if m := w.byPair[pairKey(ss.UserID, orgID)]; m == nil || m.Status != fixtures.MembershipActive {
+			return session{}, "", oauthError(http.StatusBadRequest, "organization_membership_not_found", fmt.Sprintf("User %s has no active membership in %s.", ss.UserID, orgID))
+		}
+		ss.OrgID = orgID
 	}
 	delete(w.refresh, value)
 	w.refresh[next] = &refreshToken{value: next, sessionID: ss.ID, iat: now.Unix()}

@@ -37,8 +37,26 @@ type world struct {
 	access      map[string]*accessToken  // by token value
 	refresh     map[string]*refreshToken // by token value
 
+	// indexes kept in creation order
+	userSessions    map[string][]*session
+	userMemberships map[string][]*membership
+
+	// sign-in state
+	flows      map[string]*loginFlow   // hosted login in progress, by id
+	codes      map[string]*authCode    // authorization codes
+	pending    map[string]*pendingAuth // pending authentication tokens
+	devices    map[string]*deviceAuth  // by device_code
+	userCodes  map[string]*deviceAuth  // by user_code
+	factors    map[string]*authFactor  // TOTP factors, by id
+	challenges map[string]*authChallenge
+	outbox     *outbox
+
+	// jwtTemplate adds custom claims to User Management tokens (nil: none).
+	jwtTemplate *jwtTemplate
+
 	// seq orders objects by creation, for stable list cursors.
-	seq uint64
+	seq     uint64
+	seqByID map[string]uint64
 }
 
 // environment is the resolved, immutable configuration of a world.
@@ -56,6 +74,10 @@ type environment struct {
 	autoLogin          bool
 	sessionMaxLength   time.Duration
 	inactivityTimeout  time.Duration
+	// requireEmailVerification interrupts sign-ins of unverified users.
+	requireEmailVerification bool
+	// requireMFA interrupts sign-ins of users without a factor.
+	requireMFA bool
 }
 
 // validAPIKey compares in constant time against every configured key.
@@ -184,6 +206,8 @@ type session struct {
 	Scopes     []string
 	CreatedAt  time.Time
 	ExpiresAt  time.Time // zero: no maximum length
+	IPAddress  string
+	UserAgent  string
 	lastActive time.Time
 	EndedAt    *time.Time
 	UpdatedAt  time.Time
@@ -248,10 +272,29 @@ func newWorld(env *environment, keys *keyRing) *world {
 		orgs: map[string]*organization{}, roles: map[string]*role{}, permissions: map[string]*permission{},
 		memberships: map[string]*membership{}, byPair: map[string]*membership{},
 		sessions: map[string]*session{}, access: map[string]*accessToken{}, refresh: map[string]*refreshToken{},
+		userSessions: map[string][]*session{}, userMemberships: map[string][]*membership{},
+		flows: map[string]*loginFlow{}, codes: map[string]*authCode{}, pending: map[string]*pendingAuth{},
+		devices: map[string]*deviceAuth{}, userCodes: map[string]*deviceAuth{},
+		factors: map[string]*authFactor{}, challenges: map[string]*authChallenge{}, outbox: &outbox{},
+		seqByID: map[string]uint64{},
 	}
 }
 
-func (w *world) nextSeq() uint64 { w.seq++; return w.seq }
+// nextSeq numbers a new object in creation order and remembers the number
+// by id, even after the object is deleted, so list cursors stay valid.
+// Caller holds w.mu.
+func (w *world) nextSeq(id string) uint64 {
+	w.seq++
+	w.seqByID[id] = w.seq
+	return w.seq
+}
+
+// seqOfID is the creation number of an object id, live or deleted. Caller
+// holds w.mu.
+func (w *world) seqOfID(id string) (uint64, bool) {
+	n, ok := w.seqByID[id]
+	return n, ok
+}
 
 func pairKey(userID, orgID string) string { return userID + "/" + orgID }
 
@@ -285,7 +328,7 @@ func (w *world) addFixtures(set *fixtures.Set, now time.Time) error {
 			return fmt.Errorf("organization %s already exists", o.ID)
 		}
 		created := at(o.CreatedAt, now)
-		w.orgs[o.ID] = &organization{seq: w.nextSeq(), ID: o.ID, Name: o.Name, Domains: append([]string(nil), o.Domains...),
+		w.orgs[o.ID] = &organization{seq: w.nextSeq(o.ID), ID: o.ID, Name: o.Name, Domains: append([]string(nil), o.Domains...),
 			ExternalID: o.ExternalID, Metadata: copyMetadata(o.Metadata),
 			AllowProfilesOutsideOrganization: o.AllowProfilesOutsideOrganization, CreatedAt: created, UpdatedAt: created}
 	}
@@ -298,7 +341,7 @@ func (w *world) addFixtures(set *fixtures.Set, now time.Time) error {
 			return fmt.Errorf("a user with e-mail %s already exists", u.Email)
 		}
 		created := at(u.CreatedAt, now)
-		nu := &user{seq: w.nextSeq(), ID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified,
+		nu := &user{seq: w.nextSeq(u.ID), ID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified,
 			FirstName: u.FirstName, LastName: u.LastName, ProfilePictureURL: u.ProfilePictureURL, Locale: u.Locale,
 			ExternalID: u.ExternalID, Metadata: copyMetadata(u.Metadata), TOTPSecret: u.TOTPSecret,
 			CreatedAt: created, UpdatedAt: created}
@@ -313,14 +356,14 @@ func (w *world) addFixtures(set *fixtures.Set, now time.Time) error {
 	}
 	for i := range set.Permissions {
 		p := &set.Permissions[i]
-		w.permissions[p.Slug] = &permission{seq: w.nextSeq(), ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, CreatedAt: now, UpdatedAt: now}
+		w.permissions[p.Slug] = &permission{seq: w.nextSeq(p.ID), ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, CreatedAt: now, UpdatedAt: now}
 	}
 	for i := range set.Roles {
 		r := &set.Roles[i]
 		if _, dup := w.roles[r.Slug]; dup {
 			return fmt.Errorf("role %s already exists", r.Slug)
 		}
-		w.roles[r.Slug] = &role{seq: w.nextSeq(), ID: r.ID, Slug: r.Slug, Name: r.Name, Description: r.Description,
+		w.roles[r.Slug] = &role{seq: w.nextSeq(r.ID), ID: r.ID, Slug: r.Slug, Name: r.Name, Description: r.Description,
 			Permissions: append([]string(nil), r.Permissions...), CreatedAt: now, UpdatedAt: now}
 	}
 	for i := range set.Memberships {
@@ -331,13 +374,23 @@ func (w *world) addFixtures(set *fixtures.Set, now time.Time) error {
 		if _, dup := w.byPair[pairKey(m.UserID, m.OrganizationID)]; dup {
 			return fmt.Errorf("user %s is already a member of %s", m.UserID, m.OrganizationID)
 		}
-		nm := &membership{seq: w.nextSeq(), ID: m.ID, UserID: m.UserID, OrgID: m.OrganizationID,
+		nm := &membership{seq: w.nextSeq(m.ID), ID: m.ID, UserID: m.UserID, OrgID: m.OrganizationID,
 			Roles: append([]string(nil), m.RoleSlugs()...), Status: m.Status, CreatedAt: now, UpdatedAt: now}
-		w.memberships[m.ID] = nm
-		w.byPair[pairKey(m.UserID, m.OrganizationID)] = nm
+		w.addMembership(nm)
 	}
 	return nil
 }
+
+// addMembership indexes a membership. Caller holds w.mu.
+func (w *world) addMembership(m *membership) {
+	w.memberships[m.ID] = m
+	w.byPair[pairKey(m.UserID, m.OrgID)] = m
+	w.userMemberships[m.UserID] = append(w.userMemberships[m.UserID], m)
+}
+
+// membershipsOf lists a user's memberships in creation order. Caller holds
+// w.mu.
+func (w *world) membershipsOf(userID string) []*membership { return w.userMemberships[userID] }
 
 func copyMetadata(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/pquerna/otp/totp"
+
 	"github.com/authkit-emulator/authkit-emulator/emulator"
 )
 
@@ -142,4 +144,32 @@ func describe(token string, got map[string]any) string {
 	}
 	b, _ := json.Marshal(got)
 	return fmt.Sprintf("%s -> %s", short, b)
+}
+
+// Codes lists what the emulator would have e-mailed to an address (magic
+// auth and verification codes, password reset and invitation links),
+// newest first.
+func (e *Emulator) Codes(email string) []emulator.Code { return e.srv.Codes(email, "") }
+
+// LatestCode returns the newest code or link of a kind sent to an address,
+// failing the test when there is none.
+func (e *Emulator) LatestCode(t T, email, kind string) emulator.Code {
+	t.Helper()
+	codes := e.srv.Codes(email, kind)
+	if len(codes) == 0 {
+		t.Fatalf("testkit: no %s e-mail was sent to %s", kind, email)
+		return emulator.Code{}
+	}
+	return codes[0]
+}
+
+// TOTP computes the current TOTP code of a base32 secret at the instance
+// clock's time, for MFA tests.
+func (e *Emulator) TOTP(t T, secret string) string {
+	t.Helper()
+	code, err := totp.GenerateCode(secret, e.Clock().Now())
+	if err != nil {
+		t.Fatalf("testkit: TOTP: %v", err)
+	}
+	return code
 }

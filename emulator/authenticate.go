@@ -1,0 +1,321 @@
+package emulator
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
+)
+
+// Grant types of /user_management/authenticate (reference §3.2).
+const (
+	grantPassword          = "password"
+	grantMagicAuth         = "urn:workos:oauth:grant-type:magic-auth:code"
+	grantEmailVerification = "urn:workos:oauth:grant-type:email-verification:code"
+	grantTOTP              = "urn:workos:oauth:grant-type:mfa-totp"
+	grantOrgSelection      = "urn:workos:oauth:grant-type:organization-selection"
+)
+
+// umGrant serves one grant of /user_management/authenticate.
+type umGrant struct {
+	// secret: whether the environment's client_secret (an API key) is
+	// required. authorization_code decides for itself (PKCE may stand in).
+	secret bool
+	fn     func(c echo.Context, w *world, p params, secretOK bool) error
+}
+
+func (s *Server) umGrants() map[string]umGrant {
+	return map[string]umGrant{
+		fixtures.GrantAuthorizationCode: {false, s.umAuthorizationCode},
+		grantPassword:                   {true, s.umPassword},
+		fixtures.GrantRefreshToken:      {false, s.umRefresh},
+		grantMagicAuth:                  {true, s.umMagicAuth},
+		grantEmailVerification:          {true, s.umEmailVerification},
+		grantTOTP:                       {true, s.umTOTP},
+		grantOrgSelection:               {true, s.umOrgSelection},
+		fixtures.GrantDeviceCode:        {false, s.umDeviceCode},
+	}
+}
+
+// authenticate serves POST /user_management/authenticate: every grant the
+// WorkOS SDKs use. The body is JSON (the SDKs) or a form (curl).
+func (s *Server) authenticate(c echo.Context) error {
+	p, err := readParams(c, true)
+	if err != nil {
+		return err
+	}
+	gt := p.get("grant_type")
+	if gt == "" {
+		return oauthError(http.StatusBadRequest, CodeInvalidRequest, "The grant_type parameter is required.")
+	}
+	g, ok := s.umGrantTable[gt]
+	if !ok {
+		return oauthError(http.StatusBadRequest, CodeUnsupportedGrantType, fmt.Sprintf("Grant type %q is not supported.", printable(gt)))
+	}
+	w := s.world()
+	clientID := p.get("client_id")
+	if clientID == "" {
+		return oauthError(http.StatusBadRequest, CodeInvalidClient, "client_id is required.")
+	}
+	if clientID != w.env.clientID {
+		return oauthError(http.StatusBadRequest, CodeInvalidClient, "Unknown client_id: User Management authenticates with the environment's client id.")
+	}
+	// The SDKs send the API key as client_secret in the body; Node and Go v10
+	// also send it as a Bearer header. Public clients send neither (Go v10
+	// sends an empty "Bearer ").
+	secret := p.get("client_secret")
+	if secret == "" {
+		secret, _ = bearer(c)
+	}
+	secretOK := false
+	if secret != "" {
+		if !w.env.validAPIKey(secret) {
+			return oauthError(http.StatusBadRequest, CodeInvalidClient, "Invalid client secret.")
+		}
+		secretOK = true
+	}
+	if g.secret && !secretOK {
+		return oauthError(http.StatusBadRequest, CodeInvalidClient, fmt.Sprintf("client_secret (an API key) is required for the %s grant.", gt))
+	}
+	return g.fn(c, w, p, secretOK)
+}
+
+func required(p params, names ...string) error {
+	for _, n := range names {
+		if p.get(n) == "" {
+			return oauthError(http.StatusBadRequest, CodeInvalidRequest, fmt.Sprintf("The %s parameter is required.", n))
+		}
+	}
+	return nil
+}
+
+func clientMeta(c echo.Context, p params) (ip, ua string) {
+	ip, ua = p.get("ip_address"), p.get("user_agent")
+	return ip, ua
+}
+
+// respond writes a completed sign-in.
+func respond(c echo.Context, body object, err error) error {
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, body)
+}
+
+// checkPKCE verifies a code_verifier against an S256 challenge.
+func checkPKCE(challenge, verifier string) bool {
+	sum := sha256.Sum256([]byte(verifier))
+	want := base64.RawURLEncoding.EncodeToString(sum[:])
+	return subtle.ConstantTimeCompare([]byte(want), []byte(challenge)) == 1
+}
+
+var errBadCode = oauthError(http.StatusBadRequest, CodeInvalidGrant, "The authorization code is invalid, expired or already used.")
+
+// redeemCode consumes an authorization code of the given client, checking
+// PKCE: with a challenge the verifier is required (and the secret is not);
+// without one the client must authenticate.
+func (s *Server) redeemCode(w *world, code, clientID, verifier, redirectURI string, authenticated, checkRedirect bool) (*authCode, error) {
+	now := s.clock.Now()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ac := w.codes[code]
+	if ac == nil || ac.clientID != clientID || !now.Before(ac.expiresAt) {
+		return nil, errBadCode
+	}
+	// A code is single use: even a failed exchange (bad verifier) burns it,
+	// as RFC 6749 §4.1.2 advises against code replay.
+	delete(w.codes, code)
+	if checkRedirect && redirectURI != ac.redirectURI {
+		return nil, oauthError(http.StatusBadRequest, CodeInvalidGrant, "redirect_uri does not match the authorization request.")
+	}
+	switch {
+	case ac.challenge != "" && verifier == "":
+		return nil, oauthError(http.StatusBadRequest, CodeInvalidGrant, "The authorization request used PKCE: code_verifier is required.")
+	case ac.challenge != "" && !checkPKCE(ac.challenge, verifier):
+		return nil, oauthError(http.StatusBadRequest, CodeInvalidGrant, "code_verifier does not match the code_challenge.")
+	case ac.challenge == "" && verifier != "":
+		return nil, apiError(http.StatusBadRequest, "code_challenge_not_found", "A code_verifier was sent but the authorization request had no code_challenge.")
+	case ac.challenge == "" && !authenticated:
+		return nil, oauthError(http.StatusBadRequest, CodeInvalidClient, "Without PKCE the client must authenticate (client_secret).")
+	}
+	return ac, nil
+}
+
+func (s *Server) umAuthorizationCode(c echo.Context, w *world, p params, secretOK bool) error {
+	if err := required(p, "code"); err != nil {
+		return err
+	}
+	ac, err := s.redeemCode(w, p.get("code"), w.env.clientID, p.get("code_verifier"), "", secretOK, false)
+	if err != nil {
+		return err
+	}
+	a := ac.attempt
+	a.ip, a.userAgent = clientMeta(c, p)
+	if err := s.applyInvitation(w, &a, p.get("invitation_token")); err != nil {
+		return err
+	}
+	body, err := s.completeSignIn(c.Request().Context(), w, a)
+	return respond(c, body, err)
+}
+
+func (s *Server) umPassword(c echo.Context, w *world, p params, _ bool) error {
+	if err := required(p, "email", "password"); err != nil {
+		return err
+	}
+	w.mu.RLock()
+	u := w.byEmail[emailKey(p.get("email"))]
+	ok := u != nil && u.checkPassword(p.get("password"))
+	var id string
+	if ok {
+		id = u.ID
+	}
+	w.mu.RUnlock()
+	if !ok {
+		return apiError(http.StatusBadRequest, CodeInvalidCredentials, "Invalid credentials.")
+	}
+	a := attempt{userID: id, method: "Password"}
+	a.ip, a.userAgent = clientMeta(c, p)
+	if err := s.applyInvitation(w, &a, p.get("invitation_token")); err != nil {
+		return err
+	}
+	body, err := s.completeSignIn(c.Request().Context(), w, a)
+	return respond(c, body, err)
+}
+
+// umRefresh rotates a User Management refresh token; organization_id
+// switches the session's organization, re-deriving org_id and the role
+// claims from the membership there. The response includes the user, as the
+// Node SDK requires.
+func (s *Server) umRefresh(c echo.Context, w *world, p params, _ bool) error {
+	if err := required(p, "refresh_token"); err != nil {
+		return err
+	}
+	ss, _, err := s.rotateRefresh(w, p.get("refresh_token"), w.env.clientID, familyUM, p.get("organization_id"))
+	if err != nil {
+		return err
+	}
+	body, err := s.issueSessionTokens(c.Request().Context(), w, &ss, "")
+	return respond(c, body, err)
+}
+
+func (s *Server) umMagicAuth(c echo.Context, w *world, p params, _ bool) error {
+	if err := required(p, "code", "email"); err != nil {
+		return err
+	}
+	userID, err := s.redeemMagicCode(w, p.get("email"), p.get("code"))
+	if err != nil {
+		return err
+	}
+	a := attempt{userID: userID, method: "MagicAuth", emailVerified: true}
+	a.ip, a.userAgent = clientMeta(c, p)
+	if err := s.applyInvitation(w, &a, p.get("invitation_token")); err != nil {
+		return err
+	}
+	body, err := s.completeSignIn(c.Request().Context(), w, a)
+	return respond(c, body, err)
+}
+
+func (s *Server) umEmailVerification(c echo.Context, w *world, p params, _ bool) error {
+	if err := required(p, "code", "pending_authentication_token"); err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	w.mu.Lock()
+	pa, err := w.takePending(p.get("pending_authentication_token"), now)
+	if err == nil && pa.reason != stepVerifyEmail {
+		err = apiError(http.StatusBadRequest, "invalid_pending_authentication_token", "This pending authentication is not waiting for e-mail verification.")
+	}
+	if err == nil {
+		err = w.redeemEmailCode(pa.emailVerificationID, p.get("code"), now)
+	}
+	var a attempt
+	if err == nil {
+		a = pa.attempt
+		a.emailVerified = true
+		delete(w.pending, pa.token)
+	}
+	w.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	body, err := s.completeSignIn(c.Request().Context(), w, a)
+	return respond(c, body, err)
+}
+
+func (s *Server) umTOTP(c echo.Context, w *world, p params, _ bool) error {
+	if err := required(p, "code", "pending_authentication_token", "authentication_challenge_id"); err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	w.mu.Lock()
+	pa, err := w.takePending(p.get("pending_authentication_token"), now)
+	if err == nil && pa.reason != stepMFAChallenge && pa.reason != stepMFAEnroll {
+		err = apiError(http.StatusBadRequest, "invalid_pending_authentication_token", "This pending authentication is not waiting for MFA.")
+	}
+	if err == nil {
+		err = w.verifyChallenge(p.get("authentication_challenge_id"), pa.attempt.userID, p.get("code"), now)
+	}
+	var a attempt
+	if err == nil {
+		a = pa.attempt
+		a.mfaDone = true
+		delete(w.pending, pa.token)
+	}
+	w.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	body, err := s.completeSignIn(c.Request().Context(), w, a)
+	return respond(c, body, err)
+}
+
+func (s *Server) umOrgSelection(c echo.Context, w *world, p params, _ bool) error {
+	if err := required(p, "pending_authentication_token", "organization_id"); err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	w.mu.Lock()
+	pa, err := w.takePending(p.get("pending_authentication_token"), now)
+	if err == nil && pa.reason != stepChooseOrg {
+		err = apiError(http.StatusBadRequest, "invalid_pending_authentication_token", "This pending authentication is not waiting for an organization.")
+	}
+	var a attempt
+	if err == nil {
+		a = pa.attempt
+		a.orgID = p.get("organization_id")
+		if _, e := w.nextStep(&a); e != nil {
+			err = e // not a member: the token stays usable for another choice
+		} else {
+			delete(w.pending, pa.token)
+		}
+	}
+	w.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	body, err := s.completeSignIn(c.Request().Context(), w, a)
+	return respond(c, body, err)
+}
+
+// deviceError is a device-flow polling error: OAuth-shaped, plus the "code"
+// member Go v10's AuthKitPollDeviceCode reads to decide to keep polling.
+func deviceError(code, desc string) *Error {
+	return oauthError(http.StatusBadRequest, code, desc).With("code", code)
+}
+
+func (s *Server) umDeviceCode(c echo.Context, w *world, p params, _ bool) error {
+	if err := required(p, "device_code"); err != nil {
+		return err
+	}
+	a, _, err := s.pollDevice(w, p.get("device_code"), w.env.clientID)
+	if err != nil {
+		return err
+	}
+	body, err := s.completeSignIn(c.Request().Context(), w, a)
+	return respond(c, body, err)
+}

@@ -1,0 +1,167 @@
+package emulator
+
+import (
+	"encoding/base32"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+)
+
+// authFactor is a TOTP factor of a user (from fixtures' totp_secret, or
+// enrolled over the API).
+type authFactor struct {
+	seq       uint64
+	id        string
+	userID    string
+	secret    string // base32
+	issuer    string
+	account   string
+	createdAt time.Time
+}
+
+// authChallenge is an MFA challenge against a factor.
+type authChallenge struct {
+	id        string
+	factorID  string
+	createdAt time.Time
+	expiresAt time.Time
+	usedAt    *time.Time
+}
+
+// factorsOf lists a user's factors. Caller holds w.mu.
+func (w *world) factorsOf(userID string) []*authFactor {
+	var out []*authFactor
+	for _, f := range w.factors {
+		if f.userID == userID {
+			out = append(out, f)
+		}
+	}
+	sortBySeq(out, func(f *authFactor) uint64 { return f.seq })
+	return out
+}
+
+// addFactor registers a TOTP factor. Caller holds w.mu.
+func (s *Server) addFactor(w *world, userID, secret, issuer, account string, now time.Time) *authFactor {
+	id := "auth_factor_" + s.ids.ulid(now)
+	f := &authFactor{seq: w.nextSeq(id), id: id, userID: userID, secret: secret,
+		issuer: issuer, account: account, createdAt: now}
+	w.factors[f.id] = f
+	return f
+}
+
+// challenge opens an MFA challenge. Caller holds w.mu.
+func (s *Server) challenge(w *world, f *authFactor, now time.Time) *authChallenge {
+	ch := &authChallenge{id: "auth_challenge_" + s.ids.ulid(now), factorID: f.id, createdAt: now, expiresAt: now.Add(codeTTL)}
+	w.challenges[ch.id] = ch
+	return ch
+}
+
+// totpValid checks a TOTP code at the instance clock's time (30 s steps,
+// one step of skew either way), so tests compute codes from the same clock.
+func totpValid(secret, code string, now time.Time) bool {
+	ok, err := totp.ValidateCustom(code, secret, now, totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	return err == nil && ok
+}
+
+// verifyChallenge checks a TOTP code against a challenge of the user's.
+// Caller holds w.mu.
+func (w *world) verifyChallenge(challengeID, userID, code string, now time.Time) error {
+	ch := w.challenges[challengeID]
+	if ch == nil {
+		return apiError(http.StatusBadRequest, "authentication_challenge_not_found", "The authentication challenge does not exist.")
+	}
+	f := w.factors[ch.factorID]
+	switch {
+	case f == nil || f.userID != userID:
+		return apiError(http.StatusBadRequest, "user_mismatch", "The challenge belongs to another user.")
+	case ch.usedAt != nil:
+		return apiError(http.StatusBadRequest, "one_time_code_previously_used", "The challenge was already completed.")
+	case !now.Before(ch.expiresAt):
+		return apiError(http.StatusBadRequest, "one_time_code_expired", "The challenge has expired.")
+	case !totpValid(f.secret, code, now):
+		return apiError(http.StatusBadRequest, "invalid_one_time_code", "The TOTP code is invalid.")
+	}
+	used := now
+	ch.usedAt = &used
+	return nil
+}
+
+func factorObject(f *authFactor) object {
+	return object{{"object", "authentication_factor"}, {"id", f.id}, {"type", "totp"}, {"user_id", f.userID},
+		{"totp", object{{"issuer", f.issuer}, {"user", f.account}}},
+		{"created_at", isoTime(f.createdAt)}, {"updated_at", isoTime(f.createdAt)}}
+}
+
+func challengeObject(ch *authChallenge) object {
+	return object{{"object", "authentication_challenge"}, {"id", ch.id}, {"authentication_factor_id", ch.factorID},
+		{"expires_at", isoTime(ch.expiresAt)}, {"created_at", isoTime(ch.createdAt)}, {"updated_at", isoTime(ch.createdAt)}}
+}
+
+// createChallenge serves POST /auth/factors/{id}/challenge: what a client
+// calls after an mfa_challenge interruption, before the mfa-totp grant.
+func (s *Server) createChallenge(c echo.Context) error {
+	w := s.world()
+	now := s.clock.Now()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	f := w.factors[c.Param("id")]
+	if f == nil {
+		return notFound("Authentication factor", c.Param("id"))
+	}
+	return writeJSON(c, http.StatusCreated, challengeObject(s.challenge(w, f, now)))
+}
+
+// enrollFactor serves POST /user_management/users/{id}/auth_factors (type
+// totp). The secret is generated from the seed, or taken from totp_secret.
+func (s *Server) enrollFactor(c echo.Context) error {
+	p, err := readParams(c, false)
+	if err != nil {
+		return err
+	}
+	if p.get("type") != "totp" {
+		return invalidParams(FieldError{Field: "type", Code: "type_must_be_totp"})
+	}
+	secret := strings.ToUpper(strings.TrimRight(p.get("totp_secret"), "="))
+	if secret != "" {
+		if _, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret); err != nil {
+			return invalidParams(FieldError{Field: "totp_secret", Code: "invalid_base32"})
+		}
+	}
+	w := s.world()
+	now := s.clock.Now()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	u := w.users[c.Param("id")]
+	if u == nil {
+		return notFound("User", c.Param("id"))
+	}
+	if secret == "" {
+		secret = base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString([]byte(s.ids.token(20)))
+	}
+	issuer := firstNonEmpty(p.get("totp_issuer"), "authkit-emulator")
+	account := firstNonEmpty(p.get("totp_user"), u.Email)
+	f := s.addFactor(w, u.ID, secret, issuer, account, now)
+	key, _ := otp.NewKeyFromURL("otpauth://totp/" + issuer + ":" + account + "?secret=" + secret + "&issuer=" + issuer)
+	fo := append(factorObject(f)[:4:4], kv{"totp", object{{"issuer", issuer}, {"user", account}, {"secret", secret},
+		{"uri", key.URL()}}}, kv{"created_at", isoTime(now)}, kv{"updated_at", isoTime(now)})
+	return writeJSON(c, http.StatusCreated, object{{"authentication_factor", fo}, {"authentication_challenge", challengeObject(s.challenge(w, f, now))}})
+}
+
+// listFactors serves GET /user_management/users/{id}/auth_factors.
+func (s *Server) listFactors(c echo.Context) error {
+	w := s.world()
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	if w.users[c.Param("id")] == nil {
+		return notFound("User", c.Param("id"))
+	}
+	data := []object{}
+	for _, f := range w.factorsOf(c.Param("id")) {
+		data = append(data, factorObject(f))
+	}
+	return writeJSON(c, http.StatusOK, object{{"object", "list"}, {"data", data}, {"list_metadata", object{{"before", nil}, {"after", nil}}}})
+}
