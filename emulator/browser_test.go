@@ -98,4 +98,3 @@ func callbackParams(t testing.TB, callback string) url.Values {
 	}
 	return u.Query()
 }
-
