@@ -405,8 +405,7 @@ func plausibleEmail(e string) bool {
 func (s *Server) createUser(w *world, email string, now time.Time) *user {
 	id := "user_" + s.ids.ulid(now)
 	u := &user{seq: w.nextSeq(id), ID: id, Email: email, Metadata: map[string]string{}, CreatedAt: now, UpdatedAt: now}
-	w.users[u.ID] = u
-	w.byEmail[emailKey(email)] = u
+	w.addUser(u)
 	return u
 }
 

@@ -72,6 +72,13 @@ func (e *Error) With(key string, value any) *Error {
 	return &c
 }
 
+// WithMessage returns a copy of e with another message.
+func (e *Error) WithMessage(msg string) *Error {
+	c := *e
+	c.Message = msg
+	return &c
+}
+
 // WithHeader returns a copy of e that also sets a response header.
 func (e *Error) WithHeader(key, value string) *Error {
 	c := *e

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
 )
 
 // Route is one emulated endpoint, for documentation (the README's endpoint
@@ -69,6 +71,62 @@ func (s *Server) routeTable() []route {
 		r(http.MethodGet, "/user_management/users/:id/auth_factors", groupAPI, "a user's MFA factors", s.listFactors, key),
 		r(http.MethodPost, "/user_management/users/:id/auth_factors", groupAPI, "enroll a TOTP factor", s.enrollFactor, key),
 		r(http.MethodPost, "/auth/factors/:id/challenge", groupAPI, "challenge a factor (before the mfa-totp grant)", s.createChallenge, key),
+
+		r(http.MethodGet, "/user_management/users", groupAPI, "list users (email, organization_id)", s.listUsers, key),
+		r(http.MethodPost, "/user_management/users", groupAPI, "create a user", s.createUserAPI, key),
+		r(http.MethodGet, "/user_management/users/external_id/:external_id", groupAPI, "a user by external id", s.getUserByExternalID, key),
+		r(http.MethodGet, "/user_management/users/:id", groupAPI, "a user", s.getUserAPI, key),
+		r(http.MethodPut, "/user_management/users/:id", groupAPI, "update a user", s.updateUserAPI, key),
+		r(http.MethodDelete, "/user_management/users/:id", groupAPI, "delete a user (ends its sessions)", s.deleteUserAPI, key),
+		r(http.MethodGet, "/user_management/users/:id/identities", groupAPI, "a user's identities (always none)", s.userIdentities, key),
+
+		r(http.MethodGet, "/organizations", groupAPI, "list organizations (domains, search)", s.listOrganizations, key),
+		r(http.MethodPost, "/organizations", groupAPI, "create an organization", s.createOrganization, key),
+		r(http.MethodGet, "/organizations/external_id/:external_id", groupAPI, "an organization by external id", s.getOrganizationByExternalID, key),
+		r(http.MethodGet, "/organizations/:id", groupAPI, "an organization", s.getOrganization, key),
+		r(http.MethodPut, "/organizations/:id", groupAPI, "update an organization", s.updateOrganization, key),
+		r(http.MethodDelete, "/organizations/:id", groupAPI, "delete an organization (and its memberships)", s.deleteOrganization, key),
+		r(http.MethodGet, "/organizations/:id/roles", groupAPI, "roles of an organization (legacy)", s.legacyOrganizationRoles, key),
+
+		r(http.MethodGet, "/user_management/organization_memberships", groupAPI, "list memberships (user_id, organization_id, statuses)", s.listMemberships, key),
+		r(http.MethodPost, "/user_management/organization_memberships", groupAPI, "create a membership", s.createMembership, key),
+		r(http.MethodGet, "/user_management/organization_memberships/:id", groupAPI, "a membership", s.getMembership, key),
+		r(http.MethodPut, "/user_management/organization_memberships/:id", groupAPI, "change a membership's roles", s.updateMembership, key),
+		r(http.MethodDelete, "/user_management/organization_memberships/:id", groupAPI, "delete a membership", s.deleteMembership, key),
+		r(http.MethodPut, "/user_management/organization_memberships/:id/deactivate", groupAPI, "deactivate a membership", s.setMembershipStatus(fixtures.MembershipInactive), key),
+		r(http.MethodPut, "/user_management/organization_memberships/:id/reactivate", groupAPI, "reactivate a membership", s.setMembershipStatus(fixtures.MembershipActive), key),
+
+		r(http.MethodGet, "/authorization/roles", groupAPI, "environment roles", s.listRoles, key),
+		r(http.MethodPost, "/authorization/roles", groupAPI, "create an environment role", s.createRole, key),
+		r(http.MethodGet, "/authorization/roles/:slug", groupAPI, "an environment role", s.getRole, key),
+		r(http.MethodPatch, "/authorization/roles/:slug", groupAPI, "update an environment role", s.updateRole, key),
+		r(http.MethodPut, "/authorization/roles/:slug/permissions", groupAPI, "set a role's permissions", s.setRolePermissions, key),
+		r(http.MethodPost, "/authorization/roles/:slug/permissions", groupAPI, "add a permission to a role", s.addRolePermission, key),
+		r(http.MethodGet, "/authorization/organizations/:org/roles", groupAPI, "roles of an organization (environment + own)", s.listRoles, key),
+		r(http.MethodPost, "/authorization/organizations/:org/roles", groupAPI, "create an organization role", s.createRole, key),
+		r(http.MethodGet, "/authorization/organizations/:org/roles/:slug", groupAPI, "an organization role", s.getRole, key),
+		r(http.MethodPatch, "/authorization/organizations/:org/roles/:slug", groupAPI, "update an organization role", s.updateRole, key),
+		r(http.MethodDelete, "/authorization/organizations/:org/roles/:slug", groupAPI, "delete an organization role", s.deleteRole, key),
+		r(http.MethodPut, "/authorization/organizations/:org/roles/:slug/permissions", groupAPI, "set an organization role's permissions", s.setRolePermissions, key),
+		r(http.MethodPost, "/authorization/organizations/:org/roles/:slug/permissions", groupAPI, "add a permission to an organization role", s.addRolePermission, key),
+		r(http.MethodDelete, "/authorization/organizations/:org/roles/:slug/permissions/:permission", groupAPI, "remove a permission from an organization role", s.removeRolePermission, key),
+		r(http.MethodGet, "/authorization/permissions", groupAPI, "list permissions", s.listPermissions, key),
+		r(http.MethodPost, "/authorization/permissions", groupAPI, "create a permission", s.createPermission, key),
+		r(http.MethodGet, "/authorization/permissions/:slug", groupAPI, "a permission", s.getPermission, key),
+		r(http.MethodPatch, "/authorization/permissions/:slug", groupAPI, "update a permission", s.updatePermission, key),
+		r(http.MethodDelete, "/authorization/permissions/:slug", groupAPI, "delete a permission", s.deletePermission, key),
+
+		r(http.MethodGet, "/user_management/invitations", groupAPI, "list invitations (organization_id, email)", s.listInvitations, key),
+		r(http.MethodPost, "/user_management/invitations", groupAPI, "send an invitation (to the outbox)", s.createInvitation, key),
+		r(http.MethodGet, "/user_management/invitations/by_token/:token", groupAPI, "an invitation by token", s.getInvitationByToken, key),
+		r(http.MethodGet, "/user_management/invitations/:id", groupAPI, "an invitation", s.getInvitation, key),
+		r(http.MethodPost, "/user_management/invitations/:id/accept", groupAPI, "accept an invitation (creates the membership)", s.acceptInvitation, key),
+		r(http.MethodPost, "/user_management/invitations/:id/revoke", groupAPI, "revoke an invitation", s.revokeInvitation, key),
+		r(http.MethodPost, "/user_management/invitations/:id/resend", groupAPI, "resend an invitation", s.resendInvitation, key),
+
+		r(http.MethodPost, "/api_keys/validations", groupAPI, "validate an organization API key", s.validateAPIKey, key),
+		r(http.MethodGet, "/user_management/jwt_template", groupAPI, "the JWT template", s.getJWTTemplate, key),
+		r(http.MethodPut, "/user_management/jwt_template", groupAPI, "set the JWT template (custom claims)", s.putJWTTemplate, key),
 		r(http.MethodGet, "/_emulator/health", groupControl, "health: {\"status\":\"ok\"}", s.health),
 	}
 	if s.cfg.DisableControl {

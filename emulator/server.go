@@ -132,6 +132,7 @@ func resolveEnvironment(set *fixtures.Set, cfg Config) (*environment, error) {
 	env.inactivityTimeout = fe.Session.InactivityTimeout.Or(0)
 	env.requireEmailVerification = fe.RequireEmailVerification == nil || *fe.RequireEmailVerification
 	env.requireMFA = fe.RequireMFA
+	env.defaultRole = fe.DefaultRole
 	return env, nil
 }
 
@@ -164,6 +165,15 @@ func (s *Server) Reset(resetClock bool) error {
 	w := newWorld(s.env, keys)
 	w.fixtures = s.set
 	now := s.clock.Now()
+	w.createdAt = now
+	if tpl := s.set.Environment.JWTTemplate; tpl != "" {
+		t, err := parseJWTTemplate(tpl, now)
+		if err != nil {
+			p := s.set.EnvironmentPos("jwt_template")
+			return fixtures.Problems{{File: p.File, Line: p.Line, Path: "environment.jwt_template", Message: err.Error()}}
+		}
+		w.jwtTemplate = t
+	}
 	if err := w.addFixtures(s.set, now); err != nil {
 		return err
 	}

@@ -212,7 +212,7 @@ func (w *world) addSession(ss *session) {
 // authenticate response: user, organization_id, tokens, method.
 func (s *Server) issueSessionTokens(ctx context.Context, w *world, ss *session, method string) (object, error) {
 	w.mu.RLock()
-	spec := mintSpec{family: familyUM, userID: ss.UserID, clientID: ss.ClientID, sessionID: ss.ID, orgID: ss.OrgID, extra: w.templateClaims(ss.UserID, ss.OrgID)}
+	spec := mintSpec{family: familyUM, userID: ss.UserID, clientID: ss.ClientID, sessionID: ss.ID, orgID: ss.OrgID}
 	refresh := ss.refreshToken
 	w.mu.RUnlock()
 	access, _, err := s.mint(ctx, w, spec)

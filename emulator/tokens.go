@@ -129,6 +129,10 @@ func (w *world) buildClaims(spec mintSpec) (object, *accessToken, *signingKey) {
 			}
 		}
 		claims = append(claims, kv{"sid", rec.sessionID}, kv{"jti", rec.jti}, kv{"exp", rec.exp}, kv{"iat", rec.iat})
+		// The JWT template applies to every User Management mint; explicit
+		// extra claims (testkit, control plane) win over it.
+		claims = claims.withMap(spec.extra).withMap(w.templateClaims(spec.userID, spec.orgID))
+		return claims, rec, w.keys.active
 	case familyConnect, familyM2M:
 		rec.iss = env.issuer
 		rec.aud = spec.aud

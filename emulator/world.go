@@ -1,12 +1,14 @@
 package emulator
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/oklog/ulid/v2"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/authkit-emulator/authkit-emulator/fixtures"
@@ -37,9 +39,17 @@ type world struct {
 	access      map[string]*accessToken  // by token value
 	refresh     map[string]*refreshToken // by token value
 
-	// indexes kept in creation order
+	// indexes kept in creation order (ascending seq), for lists
+	userOrder       []*user
+	orgOrder        []*organization
+	permOrder       []*permission
 	userSessions    map[string][]*session
 	userMemberships map[string][]*membership
+	orgMemberships  map[string][]*membership
+	usersByExternal map[string]*user
+	orgsByExternal  map[string]*organization
+	// orgRoles are organization-specific roles, by org id then slug.
+	orgRoles map[string]map[string]*role
 
 	// sign-in state
 	flows      map[string]*loginFlow   // hosted login in progress, by id
@@ -54,6 +64,14 @@ type world struct {
 	// jwtTemplate adds custom claims to User Management tokens (nil: none).
 	jwtTemplate *jwtTemplate
 
+	orgAPIKeys         map[string]*orgAPIKey // by value
+	invitations        map[string]*invitation
+	invitationsByToken map[string]*invitation
+	invitationOrder    []*invitation
+
+	// createdAt is when the world was built (the environment's creation
+	// time, for objects that exist from the start).
+	createdAt time.Time
 	// seq orders objects by creation, for stable list cursors.
 	seq     uint64
 	seqByID map[string]uint64
@@ -78,6 +96,8 @@ type environment struct {
 	requireEmailVerification bool
 	// requireMFA interrupts sign-ins of users without a factor.
 	requireMFA bool
+	// defaultRole is given to memberships created without a role.
+	defaultRole string
 }
 
 // validAPIKey compares in constant time against every configured key.
@@ -140,7 +160,7 @@ type organization struct {
 	seq                              uint64
 	ID                               string
 	Name                             string
-	Domains                          []string
+	Domains                          []*orgDomain
 	ExternalID                       *string
 	Metadata                         map[string]string
 	AllowProfilesOutsideOrganization bool
@@ -150,6 +170,7 @@ type organization struct {
 
 type role struct {
 	seq         uint64
+	orgID       string // organization roles only
 	ID          string
 	Slug        string
 	Name        string
@@ -273,7 +294,10 @@ func newWorld(env *environment, keys *keyRing) *world {
 		memberships: map[string]*membership{}, byPair: map[string]*membership{},
 		sessions: map[string]*session{}, access: map[string]*accessToken{}, refresh: map[string]*refreshToken{},
 		userSessions: map[string][]*session{}, userMemberships: map[string][]*membership{},
-		flows: map[string]*loginFlow{}, codes: map[string]*authCode{}, pending: map[string]*pendingAuth{},
+		orgMemberships: map[string][]*membership{}, usersByExternal: map[string]*user{}, orgsByExternal: map[string]*organization{},
+		orgRoles: map[string]map[string]*role{}, invitations: map[string]*invitation{}, invitationsByToken: map[string]*invitation{},
+		orgAPIKeys: map[string]*orgAPIKey{},
+		flows:      map[string]*loginFlow{}, codes: map[string]*authCode{}, pending: map[string]*pendingAuth{},
 		devices: map[string]*deviceAuth{}, userCodes: map[string]*deviceAuth{},
 		factors: map[string]*authFactor{}, challenges: map[string]*authChallenge{}, outbox: &outbox{},
 		seqByID: map[string]uint64{},
@@ -324,13 +348,21 @@ func (w *world) addFixtures(set *fixtures.Set, now time.Time) error {
 	}
 	for i := range set.Organizations {
 		o := &set.Organizations[i]
+		for _, k := range o.APIKeys {
+			w.orgAPIKeys[k.Value] = &orgAPIKey{orgID: o.ID, name: k.Name, value: k.Value, permissions: k.Permissions,
+				id: "api_key_" + deriveULID(o.ID+"/"+k.Name, now), createdAt: now}
+		}
 		if _, dup := w.orgs[o.ID]; dup {
 			return fmt.Errorf("organization %s already exists", o.ID)
 		}
 		created := at(o.CreatedAt, now)
-		w.orgs[o.ID] = &organization{seq: w.nextSeq(o.ID), ID: o.ID, Name: o.Name, Domains: append([]string(nil), o.Domains...),
+		org := &organization{seq: w.nextSeq(o.ID), ID: o.ID, Name: o.Name,
 			ExternalID: o.ExternalID, Metadata: copyMetadata(o.Metadata),
 			AllowProfilesOutsideOrganization: o.AllowProfilesOutsideOrganization, CreatedAt: created, UpdatedAt: created}
+		for _, d := range o.Domains {
+			org.Domains = append(org.Domains, &orgDomain{id: "org_domain_" + deriveULID(o.ID+"/"+d, created), domain: d, state: "verified", createdAt: created})
+		}
+		w.addOrg(org)
 	}
 	for i := range set.Users {
 		u := &set.Users[i]
@@ -351,12 +383,11 @@ func (w *world) addFixtures(set *fixtures.Set, now time.Time) error {
 		if u.PasswordHash != "" {
 			nu.passwordHash = []byte(u.PasswordHash)
 		}
-		w.users[u.ID] = nu
-		w.byEmail[emailKey(u.Email)] = nu
+		w.addUser(nu)
 	}
 	for i := range set.Permissions {
 		p := &set.Permissions[i]
-		w.permissions[p.Slug] = &permission{seq: w.nextSeq(p.ID), ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, CreatedAt: now, UpdatedAt: now}
+		w.addPermission(&permission{seq: w.nextSeq(p.ID), ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, CreatedAt: now, UpdatedAt: now})
 	}
 	for i := range set.Roles {
 		r := &set.Roles[i]
@@ -386,11 +417,93 @@ func (w *world) addMembership(m *membership) {
 	w.memberships[m.ID] = m
 	w.byPair[pairKey(m.UserID, m.OrgID)] = m
 	w.userMemberships[m.UserID] = append(w.userMemberships[m.UserID], m)
+	w.orgMemberships[m.OrgID] = append(w.orgMemberships[m.OrgID], m)
+}
+
+// removeMembership drops a membership from every index. Caller holds w.mu.
+func (w *world) removeMembership(m *membership) {
+	delete(w.memberships, m.ID)
+	delete(w.byPair, pairKey(m.UserID, m.OrgID))
+	w.userMemberships[m.UserID] = without1(w.userMemberships[m.UserID], m)
+	w.orgMemberships[m.OrgID] = without1(w.orgMemberships[m.OrgID], m)
+}
+
+// addUser indexes a user. Caller holds w.mu.
+func (w *world) addUser(u *user) {
+	w.users[u.ID] = u
+	w.byEmail[emailKey(u.Email)] = u
+	if u.ExternalID != nil {
+		w.usersByExternal[*u.ExternalID] = u
+	}
+	w.userOrder = append(w.userOrder, u)
+}
+
+// removeUser drops a user from every index. Caller holds w.mu.
+func (w *world) removeUser(u *user) {
+	delete(w.users, u.ID)
+	delete(w.byEmail, emailKey(u.Email))
+	if u.ExternalID != nil {
+		delete(w.usersByExternal, *u.ExternalID)
+	}
+	w.userOrder = without1(w.userOrder, u)
+}
+
+// addOrg indexes an organization. Caller holds w.mu.
+func (w *world) addOrg(o *organization) {
+	w.orgs[o.ID] = o
+	if o.ExternalID != nil {
+		w.orgsByExternal[*o.ExternalID] = o
+	}
+	w.orgOrder = append(w.orgOrder, o)
+}
+
+// removeOrg drops an organization from every index. Caller holds w.mu.
+func (w *world) removeOrg(o *organization) {
+	delete(w.orgs, o.ID)
+	if o.ExternalID != nil {
+		delete(w.orgsByExternal, *o.ExternalID)
+	}
+	w.orgOrder = without1(w.orgOrder, o)
+}
+
+// addPermission indexes a permission. Caller holds w.mu.
+func (w *world) addPermission(p *permission) {
+	w.permissions[p.Slug] = p
+	w.permOrder = append(w.permOrder, p)
+}
+
+// without1 removes one element (by identity) from a creation-ordered slice,
+// keeping the order.
+func without1[T comparable](s []T, x T) []T {
+	for i, v := range s {
+		if v == x {
+			return append(s[:i:i], s[i+1:]...)
+		}
+	}
+	return s
 }
 
 // membershipsOf lists a user's memberships in creation order. Caller holds
 // w.mu.
 func (w *world) membershipsOf(userID string) []*membership { return w.userMemberships[userID] }
+
+// orgDomain is a domain of an organization.
+type orgDomain struct {
+	id        string
+	domain    string
+	state     string // verified | pending
+	createdAt time.Time
+}
+
+// deriveULID makes a stable ULID for objects the fixtures describe but do
+// not name (organization domains), from a key and a time.
+func deriveULID(key string, t time.Time) string {
+	h := sha256.Sum256([]byte(key))
+	var u ulid.ULID
+	_ = u.SetTime(ulid.Timestamp(t))
+	copy(u[6:], h[:10])
+	return u.String()
+}
 
 func copyMetadata(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
@@ -402,6 +515,16 @@ func copyMetadata(m map[string]string) map[string]string {
 
 // roleClaims derives role, roles and permissions for a user in an org from
 // the membership's roles, in the membership's priority order.
+// roleFor finds a role for a membership in an organization: the
+// organization's own role of that slug, else the environment's. Caller
+// holds w.mu.
+func (w *world) roleFor(orgID, slug string) *role {
+	if r := w.orgRoles[orgID][slug]; r != nil {
+		return r
+	}
+	return w.roles[slug]
+}
+
 func (w *world) roleClaims(userID, orgID string) (roleSlug string, roles, perms []string) {
 	m := w.byPair[pairKey(userID, orgID)]
 	if m == nil || m.Status != fixtures.MembershipActive {
@@ -413,7 +536,7 @@ func (w *world) roleClaims(userID, orgID string) (roleSlug string, roles, perms 
 	}
 	seen := map[string]bool{}
 	for _, slug := range roles {
-		if r := w.roles[slug]; r != nil {
+		if r := w.roleFor(orgID, slug); r != nil {
 			for _, p := range r.Permissions {
 				if !seen[p] {
 					seen[p] = true
