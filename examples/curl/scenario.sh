@@ -3,7 +3,7 @@
 # (or any language) does with the /_emulator control plane. Run it against an
 # emulator serving the default world:
 #
-#   go run . &            # or: docker compose up -d authkit
+#   go run . &            # or: docker run -p 8484:8484 authkit-emulator:local (default world)
 #   examples/curl/scenario.sh http://127.0.0.1:8484
 #
 # It exits non-zero on the first answer that is not what the README promises.
