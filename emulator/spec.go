@@ -9,6 +9,7 @@ import (
 )
 
 //go:generate go run ./internal/specgen -spec ../reference/workos-openapi.yaml -out spec_operations.go
+//go:generate go run ./internal/readmegen -readme ../README.md
 
 // specOperation is one operation of WorkOS's OpenAPI spec.
 type specOperation struct {
@@ -62,4 +63,32 @@ func (s *Server) unimplemented(c echo.Context) *Error {
 			fmt.Sprintf("%s %s (WorkOS operation %s) is part of the WorkOS API but authkit-emulator does not emulate it.", op.Method, op.Path, op.ID))
 	}
 	return nil
+}
+
+// shapeOf reduces a path template to its shape ({id} and :id both become
+// {}), to compare routes with spec operations.
+func shapeOf(path string) string {
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, ":") || strings.HasPrefix(s, "{") {
+			segs[i] = "{}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// Unemulated lists the operations of WorkOS's OpenAPI spec that the
+// emulator does not serve (they answer 501), for the README's table.
+func (s *Server) Unemulated() []Route {
+	served := map[string]bool{}
+	for _, r := range s.Routes() {
+		served[r.Method+" "+shapeOf(r.Path)] = true
+	}
+	var out []Route
+	for _, op := range specOperations {
+		if !served[op.Method+" "+shapeOf(op.Path)] {
+			out = append(out, Route{Method: op.Method, Path: op.Path, Group: groupAPI, Doc: op.ID})
+		}
+	}
+	return out
 }
