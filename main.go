@@ -219,7 +219,7 @@ func serve(args []string, stderr io.Writer) int {
 		log.Warn("listening beyond loopback: this is a test tool with public test keys; anyone who can reach it can mint tokens",
 			slog.String("addr", f.addr))
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	hs := emulator.NewHTTPServer(srv)
 	counts := srv.Counts()
 	attrs := []any{slog.String("url", srv.PublicURL()), slog.String("addr", ln.Addr().String()),
 		slog.String("issuer", srv.Issuer()), slog.String("user_management_issuer", srv.UserManagementIssuer()),

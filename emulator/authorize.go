@@ -254,6 +254,7 @@ func (s *Server) startFlow(c echo.Context, w *world, f *loginFlow, q url.Values)
 	f.expiresAt = now.Add(flowTTL)
 	w.mu.Lock()
 	w.flows[f.id] = f
+	w.expireAt(f.expiresAt, evictFlow, f.id)
 	out := outcome{redirectTo: "/authkit/login?flow=" + f.id}
 	if w.env.autoLogin || q.Get("auto_login") == "true" {
 		if hinted := w.byEmail[emailKey(f.loginHint)]; hinted != nil && f.loginHint != "" {
@@ -273,6 +274,7 @@ func (s *Server) issueCodeLocked(w *world, f *loginFlow) string {
 		challenge: f.challenge, scopes: f.scopes, nonce: f.nonce, resource: f.resource, attempt: *f.attempt,
 		expiresAt: now.Add(w.env.codeTTL)}
 	w.codes[ac.code] = ac
+	w.expireAt(ac.expiresAt, evictCode, ac.code)
 	delete(w.flows, f.id)
 	return withQuery(f.redirectURI, "code", ac.code, "state", f.state)
 }

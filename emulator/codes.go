@@ -65,6 +65,13 @@ func (o *outbox) add(e *outboxEntry) {
 	}
 }
 
+// send puts an e-mail in the outbox and schedules its eviction. Caller
+// holds w.mu.
+func (w *world) send(e *outboxEntry) {
+	w.outbox.add(e)
+	w.expireAt(e.expiresAt, evictOutbox, e.id)
+}
+
 func (o *outbox) get(id string) *outboxEntry {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -130,7 +137,7 @@ func (s *Server) controlCodes(c echo.Context) error {
 func (s *Server) newCode(w *world, kind, prefix string, u *user, now time.Time) *outboxEntry {
 	e := &outboxEntry{id: prefix + s.ids.ulid(now), kind: kind, userID: u.ID, email: u.Email, code: s.ids.digits(6),
 		createdAt: now, expiresAt: now.Add(codeTTL)}
-	w.outbox.add(e)
+	w.send(e)
 	return e
 }
 
@@ -331,7 +338,7 @@ func (s *Server) createPasswordReset(c echo.Context) error {
 	if base := p.get("password_reset_url"); base != "" {
 		e.link = base + "?token=" + url.QueryEscape(token)
 	}
-	w.outbox.add(e)
+	w.send(e)
 	return writeJSON(c, http.StatusCreated, passwordResetObject(e))
 }
 

@@ -68,6 +68,7 @@ func (s *Server) startDevice(c echo.Context, w *world, sf surface, clientID stri
 	}
 	w.devices[d.deviceCode] = d
 	w.userCodes[d.userCode] = d
+	w.expireAt(d.expiresAt, evictDevice, d.deviceCode)
 	w.mu.Unlock()
 	uri := w.env.publicURL + "/device"
 	return writeJSON(c, http.StatusOK, object{{"device_code", d.deviceCode}, {"user_code", d.userCode},
@@ -173,6 +174,7 @@ func (s *Server) deviceSubmit(c echo.Context) error {
 	}
 	f := &loginFlow{id: s.ids.token(24), surface: surfaceDevice, clientID: d.clientID, deviceCode: d.deviceCode, expiresAt: d.expiresAt}
 	w.flows[f.id] = f
+	w.expireAt(f.expiresAt, evictFlow, f.id)
 	w.mu.Unlock()
 	return redirect(c, "/authkit/login?flow="+f.id)
 }

@@ -64,7 +64,7 @@ func (w *world) acceptURL(inv *invitation) string {
 // sendInvitationEmail puts the invitation link in the outbox. Caller holds
 // w.mu.
 func (s *Server) sendInvitationEmail(w *world, inv *invitation, now time.Time) {
-	w.outbox.add(&outboxEntry{id: inv.id, kind: KindInvitation, email: inv.email, token: inv.token, link: w.acceptURL(inv),
+	w.send(&outboxEntry{id: inv.id, kind: KindInvitation, email: inv.email, token: inv.token, link: w.acceptURL(inv),
 		createdAt: now, expiresAt: inv.expiresAt})
 }
 
@@ -276,7 +276,7 @@ func (s *Server) resendInvitation(c echo.Context) error {
 		return apiError(http.StatusBadRequest, "invite_accepted", "The invitation was already accepted.")
 	}
 	inv.updatedAt = now
-	w.outbox.add(&outboxEntry{id: inv.id, kind: KindInvitation, email: inv.email, token: inv.token, link: w.acceptURL(inv),
+	w.send(&outboxEntry{id: "invitation_email_" + s.ids.ulid(now), kind: KindInvitation, email: inv.email, token: inv.token, link: w.acceptURL(inv),
 		createdAt: now, expiresAt: inv.expiresAt})
 	return writeJSON(c, http.StatusOK, w.invitationObject(inv, now))
 }

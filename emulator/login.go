@@ -122,15 +122,7 @@ func message(title, msg string) *pageData {
 
 // firstUsers returns up to n users in creation order. Caller holds w.mu.
 func (w *world) firstUsers(n int) []*user {
-	all := make([]*user, 0, len(w.users))
-	for _, u := range w.users {
-		all = append(all, u)
-	}
-	sortBySeq(all, func(u *user) uint64 { return u.seq })
-	if len(all) > n {
-		all = all[:n]
-	}
-	return all
+	return w.userOrder[:min(n, len(w.userOrder))]
 }
 
 // flowFor finds a live flow. Caller holds w.mu.

@@ -57,6 +57,7 @@ func (s *Server) addFactor(w *world, userID, secret, issuer, account string, now
 func (s *Server) challenge(w *world, f *authFactor, now time.Time) *authChallenge {
 	ch := &authChallenge{id: "auth_challenge_" + s.ids.ulid(now), factorID: f.id, createdAt: now, expiresAt: now.Add(codeTTL)}
 	w.challenges[ch.id] = ch
+	w.expireAt(ch.expiresAt, evictChallenge, ch.id)
 	return ch
 }
 

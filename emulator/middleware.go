@@ -38,6 +38,28 @@ func saneRequestID(id string) bool {
 	return true
 }
 
+// maxHeaderBytes bounds the request headers the emulator accepts (431 JSON
+// above). net/http itself refuses headers over http.Server.MaxHeaderBytes
+// (1 MB by default) before any handler runs, with a plain-text 431.
+const maxHeaderBytes = 64 << 10
+
+// limitHeaders answers oversized headers with a JSON 431.
+func limitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		n := len(c.Request().RequestURI)
+		for k, vs := range c.Request().Header {
+			for _, v := range vs {
+				n += len(k) + len(v) + 4
+			}
+		}
+		if n > maxHeaderBytes {
+			return apiError(http.StatusRequestHeaderFieldsTooLarge, "request_header_fields_too_large",
+				fmt.Sprintf("The request line and headers exceed %d bytes.", maxHeaderBytes))
+		}
+		return next(c)
+	}
+}
+
 // limitBody caps request bodies; reading past the cap fails with
 // *http.MaxBytesError, which the error handler renders as a 413.
 func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
@@ -102,7 +124,11 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 				body: body, status: c.Response().Status})
 		}
 		if logging {
-			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			level := slog.LevelInfo
+			if r.URL.Path == "/_emulator/health" {
+				level = slog.LevelDebug // container health probes would flood the log
+			}
+			s.log.LogAttrs(r.Context(), level, "request",
 				slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.Int("status", c.Response().Status),
 				slog.Float64("latency_ms", float64(wallSince(start).Microseconds())/1000),

@@ -30,4 +30,5 @@ func (w *world) endSession(ss *session, status string, now time.Time) {
 	ss.Status = status
 	ss.EndedAt = &now
 	ss.UpdatedAt = now
+	w.expireAt(now, evictSession, ss.ID)
 }

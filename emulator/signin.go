@@ -127,6 +127,7 @@ func (s *Server) completeSignIn(ctx context.Context, w *world, a attempt) (objec
 func (s *Server) interruption(w *world, a attempt, st step, now time.Time) *Error {
 	p := &pendingAuth{token: s.ids.token(25), attempt: a, reason: st, expiresAt: now.Add(pendingTTL)}
 	w.pending[p.token] = p
+	w.expireAt(p.expiresAt, evictPending, p.token)
 	u := w.users[a.userID]
 	switch st {
 	case stepVerifyEmail:
@@ -203,6 +204,9 @@ func (w *world) addSession(ss *session) {
 	ss.seq = w.nextSeq(ss.ID)
 	w.sessions[ss.ID] = ss
 	w.userSessions[ss.UserID] = append(w.userSessions[ss.UserID], ss)
+	if end := ss.end(w.env); !end.IsZero() {
+		w.expireAt(end, evictSession, ss.ID)
+	}
 	if ss.refreshToken != "" {
 		w.refresh[ss.refreshToken] = &refreshToken{value: ss.refreshToken, sessionID: ss.ID, iat: ss.CreatedAt.Unix()}
 	}

@@ -167,5 +167,8 @@ func (s *Server) rotateRefresh(w *world, value, clientID string, fam family, org
 	ss.refreshToken = next
 	ss.lastActive = now
 	ss.UpdatedAt = now
+	if w.env.inactivityTimeout > 0 {
+		w.expireAt(ss.end(w.env), evictSession, ss.ID)
+	}
 	return *ss, next, nil
 }

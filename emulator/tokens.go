@@ -61,10 +61,15 @@ func (s *Server) mint(ctx context.Context, w *world, spec mintSpec) (string, *ac
 	}
 	w.mu.Lock()
 	w.access[token] = rec
+	w.expireAt(time.Unix(rec.exp, 0), evictAccess, token)
 	if ss := w.sessions[rec.sessionID]; ss != nil {
 		ss.accessToken = token
 	}
+	release := w.sweepAndRelease(s.clock.Now())
 	w.mu.Unlock()
+	if release {
+		releaseMemory()
+	}
 	return token, rec, nil
 }
 

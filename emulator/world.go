@@ -72,6 +72,8 @@ type world struct {
 	// createdAt is when the world was built (the environment's creation
 	// time, for objects that exist from the start).
 	createdAt time.Time
+	// evictions schedules expired records for removal (see evict.go).
+	evictions evictions
 	// seq orders objects by creation, for stable list cursors.
 	seq     uint64
 	seqByID map[string]uint64

@@ -126,7 +126,9 @@ func New(opts ...Option) (*Emulator, error) {
 		hs.Listener.Close()
 		return nil, err
 	}
-	hs.Config.Handler = em.srv.Handler()
+	cfg := emulator.NewHTTPServer(em.srv)
+	hs.Config.Handler, hs.Config.ReadHeaderTimeout, hs.Config.ReadTimeout = cfg.Handler, cfg.ReadHeaderTimeout, cfg.ReadTimeout
+	hs.Config.WriteTimeout, hs.Config.IdleTimeout, hs.Config.MaxHeaderBytes = cfg.WriteTimeout, cfg.IdleTimeout, cfg.MaxHeaderBytes
 	hs.Start()
 	return em, nil
 }
