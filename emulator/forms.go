@@ -24,9 +24,16 @@ type params map[string]string
 
 func (p params) get(k string) string { return p[k] }
 
+// bodyKey holds the body observe already read, so handlers do not read it
+// twice.
+const bodyKey = "authkit-emulator.body"
+
 // readBody reads the whole (size-limited) body.
 func readBody(c echo.Context) ([]byte, error) {
-	body, err := io.ReadAll(c.Request().Body)
+	if b, ok := c.Get(bodyKey).([]byte); ok {
+		return b, nil
+	}
+	body, err := readSized(c.Request().Body, c.Request().ContentLength)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -35,6 +42,24 @@ func readBody(c echo.Context) ([]byte, error) {
 		return nil, apiError(http.StatusBadRequest, CodeInvalidRequest, "The request body could not be read.")
 	}
 	return body, nil
+}
+
+// readSized reads a body, in one allocation when its length is announced.
+func readSized(r io.Reader, n int64) ([]byte, error) {
+	if n <= 0 || n > maxBodyBytes {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, n, n+1)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return nil, err
+	}
+	// The announced length must be the real one; read past it to be sure.
+	var extra [1]byte
+	if k, _ := r.Read(extra[:]); k > 0 {
+		rest, err := io.ReadAll(r)
+		return append(append(b, extra[0]), rest...), err
+	}
+	return b, nil
 }
 
 // mediaType is the request's Content-Type without parameters ("" if none).

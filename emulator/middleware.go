@@ -100,12 +100,13 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		journaling := !isControl(r.URL.Path)
 		var body []byte
 		if journaling && r.Body != nil && r.ContentLength != 0 && r.ContentLength <= maxBodyBytes {
-			// Keep a copy for the journal; the handler reads the same bytes.
-			b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-			if err == nil {
+			// Keep the body for the journal; handlers read the same bytes
+			// through readBody instead of reading the request again.
+			b, err := readSized(io.LimitReader(r.Body, maxBodyBytes+1), r.ContentLength)
+			if err == nil && int64(len(b)) <= maxBodyBytes {
 				body = b
+				c.Set(bodyKey, b)
 				r.Body = io.NopCloser(bytes.NewReader(b))
-				r.ContentLength = int64(len(b))
 			}
 		}
 		var start time.Time
@@ -120,7 +121,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 				body = body[:journalBodyLimit]
 			}
 			s.journal.add(rawEntry{at: s.clock.Now(), requestID: c.Response().Header().Get(echo.HeaderXRequestID),
-				method: r.Method, path: r.URL.Path, rawQuery: r.URL.RawQuery, header: r.Header.Clone(),
+				method: r.Method, path: r.URL.Path, rawQuery: r.URL.RawQuery, header: r.Header,
 				body: body, status: c.Response().Status})
 		}
 		if logging {
