@@ -266,4 +266,3 @@ func checkIndexes(t *testing.T, w *world) {
 		}
 	}
 }
-
