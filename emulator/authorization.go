@@ -120,7 +120,11 @@ func (s *Server) createRole(c echo.Context) error {
 		return err
 	}
 	if roles[slug] != nil || (orgID != "" && w.roles[slug] != nil) {
-		return apiError(http.StatusConflict, "role_slug_conflict", fmt.Sprintf("A role with slug %q already exists.", slug))
+		code := "role_slug_conflict"
+		if orgID != "" {
+			code = "organization_role_slug_conflict"
+		}
+		return apiError(http.StatusConflict, code, fmt.Sprintf("A role with slug %q already exists.", slug))
 	}
 	id := fixtures.PrefixRole + s.ids.ulid(now)
 	r := &role{seq: w.nextSeq(id), orgID: orgID, ID: id, Slug: slug, Name: name, Permissions: []string{}, CreatedAt: now, UpdatedAt: now}
@@ -199,7 +203,7 @@ func (s *Server) deleteRole(c echo.Context) error {
 	for _, m := range w.orgMemberships[r.orgID] {
 		m.Roles = without(m.Roles, r.Slug)
 	}
-	return c.NoContent(http.StatusOK)
+	return c.NoContent(http.StatusNoContent)
 }
 
 // setRolePermissions serves PUT …/permissions (replace the set).
@@ -390,5 +394,5 @@ func (s *Server) deletePermission(c echo.Context) error {
 			r.Permissions = nonNil(without(r.Permissions, p.Slug))
 		}
 	}
-	return c.NoContent(http.StatusOK)
+	return c.NoContent(http.StatusNoContent)
 }

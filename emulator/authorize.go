@@ -255,7 +255,7 @@ func (s *Server) startFlow(c echo.Context, w *world, f *loginFlow, q url.Values)
 	w.mu.Lock()
 	w.flows[f.id] = f
 	w.expireAt(f.expiresAt, evictFlow, f.id)
-	out := outcome{redirectTo: "/authkit/login?flow=" + f.id}
+	out := outcome{redirectTo: w.env.publicURL + "/authkit/login?flow=" + f.id}
 	if w.env.autoLogin || q.Get("auto_login") == "true" {
 		if hinted := w.byEmail[emailKey(f.loginHint)]; hinted != nil && f.loginHint != "" {
 			f.attempt = &attempt{userID: hinted.ID, method: "Password", orgID: f.orgID}

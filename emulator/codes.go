@@ -372,13 +372,17 @@ func (s *Server) confirmPasswordReset(c echo.Context) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	e := w.outbox.getToken(p.get("token"))
+	resetError := func(code, msg string) error {
+		return apiError(http.StatusBadRequest, "password_reset_error", "The password could not be reset.").
+			With("errors", []object{{{"code", code}, {"message", msg}}})
+	}
 	switch {
 	case e == nil || e.kind != KindPasswordReset:
-		return apiError(http.StatusBadRequest, "password_reset_token_invalid", "The password reset token is invalid.")
+		return resetError("password_reset_token_invalid", "The password reset token is invalid.")
 	case e.usedAt != nil:
-		return apiError(http.StatusBadRequest, "password_reset_token_previously_used", "The password reset token was already used.")
+		return resetError("password_reset_token_previously_used", "The password reset token was already used.")
 	case !now.Before(e.expiresAt):
-		return apiError(http.StatusBadRequest, "password_reset_token_expired", "The password reset token has expired.")
+		return resetError("password_reset_token_expired", "The password reset token has expired.")
 	}
 	u := w.users[e.userID]
 	if u == nil {

@@ -176,5 +176,5 @@ func (s *Server) deviceSubmit(c echo.Context) error {
 	w.flows[f.id] = f
 	w.expireAt(f.expiresAt, evictFlow, f.id)
 	w.mu.Unlock()
-	return redirect(c, "/authkit/login?flow="+f.id)
+	return redirect(c, w.env.publicURL+"/authkit/login?flow="+f.id)
 }

@@ -233,6 +233,8 @@ func (s *Server) asError(err error, c echo.Context) *Error {
 			return shaped(http.StatusMethodNotAllowed, CodeMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s.", c.Request().Method, path))
 		case http.StatusRequestEntityTooLarge:
 			return shaped(he.Code, CodeRequestTooLarge, "The request body is too large.")
+		case http.StatusRequestHeaderFieldsTooLarge:
+			return shaped(he.Code, "request_header_fields_too_large", fmt.Sprintf("The request line and headers exceed %d bytes.", maxHeaderBytes))
 		}
 		if he.Code >= 400 && he.Code < 500 {
 			return shaped(he.Code, CodeInvalidRequest, http.StatusText(he.Code)+".")

@@ -178,7 +178,7 @@ func TestAuthorizeValidation(t *testing.T) {
 		})
 	}
 	// wildcard redirect URIs: localhost on any port
-	if r := do(t, h, http.MethodGet, with("redirect_uri", "http://localhost:5173/callback"), nil); r.Status != 302 || !strings.HasPrefix(r.Header.Get("Location"), "/authkit/login?flow=") {
+	if r := do(t, h, http.MethodGet, with("redirect_uri", "http://localhost:5173/callback"), nil); r.Status != 302 || !strings.HasPrefix(r.Header.Get("Location"), emulator.DefaultPublicURL+"/authkit/login?flow=") {
 		t.Fatalf("wildcard port: %d %s", r.Status, r.Header.Get("Location"))
 	}
 	if r := do(t, h, http.MethodGet, with("redirect_uri", "http://localhost:5173/other"), nil); r.Status != 400 {

@@ -65,8 +65,11 @@ func TestJWKS(t *testing.T) {
 	}
 	var raw struct{ Keys []map[string]any }
 	_ = json.Unmarshal(r.Body, &raw)
-	if len(raw.Keys[0]) != 6 {
-		t.Fatalf("JWKS entry members: %v (want kty, kid, alg, use, n, e)", raw.Keys[0])
+	if len(raw.Keys[0]) != 8 {
+		t.Fatalf("JWKS entry members: %v (want kty, kid, alg, use, n, e, x5c, x5t#S256)", raw.Keys[0])
+	}
+	if len(k.Certificates) != 1 || k.Certificates[0].Subject.CommonName != k.KeyID {
+		t.Fatalf("x5c: %+v", k.Certificates)
 	}
 	for _, id := range []string{envClientID, oauthClientID, m2mClientID} {
 		if got := do(t, h, http.MethodGet, "/sso/jwks/"+id, nil); got.Status != 200 || string(got.Body) != string(r.Body) {

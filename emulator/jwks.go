@@ -10,8 +10,9 @@ import (
 func (s *Server) jwks(c echo.Context) error {
 	w := s.world()
 	w.mu.RLock()
-	body := w.keys.jwks
+	ring := w.keys
 	w.mu.RUnlock()
+	body := ring.jwks()
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body)
 }
 

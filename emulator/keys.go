@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	_ "embed"
 	"encoding/base64"
 	"encoding/pem"
@@ -10,6 +12,8 @@ import (
 	"fmt"
 	"math/big"
 	"runtime"
+	"sync"
+	"time"
 
 	"github.com/go-jose/go-jose/v4"
 
@@ -29,6 +33,41 @@ type signingKey struct {
 	kid    string
 	priv   *rsa.PrivateKey
 	signer jose.Signer
+	// cert is a self-signed certificate of the key, for the JWKS's x5c
+	// (WorkOS publishes one; the spec requires it). Made on first use: it
+	// costs an RSA signature, which start-up need not pay.
+	certOnce sync.Once
+	cert     []byte
+}
+
+// certificate returns the key's self-signed certificate (DER). It is
+// deterministic: fixed fields, and RSA PKCS#1 v1.5 signatures use no
+// randomness.
+func (k *signingKey) certificate() []byte {
+	k.certOnce.Do(func() {
+		sum := sha256.Sum256([]byte(k.kid))
+		tpl := &x509.Certificate{
+			SerialNumber:          new(big.Int).SetBytes(sum[:16]),
+			Subject:               pkix.Name{CommonName: k.kid, Organization: []string{"authkit-emulator test key"}},
+			NotBefore:             time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+			NotAfter:              time.Date(2125, 1, 1, 0, 0, 0, 0, time.UTC),
+			KeyUsage:              x509.KeyUsageDigitalSignature,
+			BasicConstraintsValid: true,
+		}
+		der, err := x509.CreateCertificate(zeroReader{}, tpl, tpl, &k.priv.PublicKey, k.priv)
+		if err == nil {
+			k.cert = der
+		}
+	})
+	return k.cert
+}
+
+// zeroReader stands in for randomness where none is used (RSA PKCS#1 v1.5).
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
 
 func newSigningKey(kid string, priv *rsa.PrivateKey) (*signingKey, error) {
@@ -99,7 +138,15 @@ type keyRing struct {
 	published []*signingKey
 	next      []func() (*signingKey, error)
 	spare     *signingKey // never published: signs unknown-key tokens
-	jwks      []byte      // pre-rendered JWKS of published
+	jwksOnce  sync.Once
+	jwksBody  []byte // the JWKS of published, rendered on first request
+}
+
+// jwks is the rendered key set; a ring never changes after it is built
+// (rotation builds a new one), so it is rendered once.
+func (r *keyRing) jwks() []byte {
+	r.jwksOnce.Do(r.render)
+	return r.jwksBody
 }
 
 // newKeyRing builds the ring from the fixture's keys, or the embedded pool.
@@ -158,7 +205,6 @@ func newKeyRing(set *fixtures.Set) (*keyRing, error) {
 		return nil, err
 	}
 	r.spare = sk
-	r.render()
 	return r, nil
 }
 
@@ -190,7 +236,6 @@ func (r *keyRing) rotate() (*keyRing, error) {
 	if !out.isPublished(k.kid) {
 		out.published = append(out.published, k)
 	}
-	out.render()
 	return out, nil
 }
 
@@ -209,7 +254,6 @@ func (r *keyRing) retire(kid string) (*keyRing, error) {
 			out.published = append(out.published, k)
 		}
 	}
-	out.render()
 	return out, nil
 }
 
@@ -224,23 +268,29 @@ func (r *keyRing) isPublished(kid string) bool {
 
 // jwk is one JWKS entry, in the member order WorkOS serves.
 type jwk struct {
-	Alg string `json:"alg"`
-	Kty string `json:"kty"`
-	Use string `json:"use"`
-	Kid string `json:"kid"`
-	N   string `json:"n"`
-	E   string `json:"e"`
+	Alg     string   `json:"alg"`
+	Kty     string   `json:"kty"`
+	Use     string   `json:"use"`
+	Kid     string   `json:"kid"`
+	N       string   `json:"n"`
+	E       string   `json:"e"`
+	X5c     []string `json:"x5c"`
+	X5tS256 string   `json:"x5t#S256"`
 }
 
 func (r *keyRing) render() {
 	keys := make([]jwk, len(r.published))
 	for i, k := range r.published {
 		pub := k.priv.PublicKey
+		cert := k.certificate()
+		thumb := sha256.Sum256(cert)
 		keys[i] = jwk{Alg: "RS256", Kty: "RSA", Use: "sig", Kid: k.kid,
-			N: base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
-			E: base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes())}
+			N:       base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
+			E:       base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+			X5c:     []string{base64.StdEncoding.EncodeToString(cert)},
+			X5tS256: base64.RawURLEncoding.EncodeToString(thumb[:])}
 	}
-	r.jwks, _ = marshalNoEscape(struct {
+	r.jwksBody, _ = marshalNoEscape(struct {
 		Keys []jwk `json:"keys"`
 	}{keys})
 }

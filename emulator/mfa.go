@@ -1,7 +1,11 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/base32"
+	"encoding/base64"
+	"image/png"
+	"net/url"
 	"net/http"
 	"strings"
 	"time"
@@ -30,6 +34,24 @@ type authChallenge struct {
 	createdAt time.Time
 	expiresAt time.Time
 	usedAt    *time.Time
+}
+
+// qrDataURI renders an otpauth URI as the PNG data URI WorkOS returns as
+// qr_code, so an authenticator app (or a test) can scan it.
+func qrDataURI(uri string) (string, error) {
+	key, err := otp.NewKeyFromURL(uri)
+	if err != nil {
+		return "", err
+	}
+	img, err := key.Image(200, 200)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return "", err
+	}
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes()), nil
 }
 
 // factorsOf lists a user's factors. Caller holds w.mu.
@@ -146,9 +168,14 @@ func (s *Server) enrollFactor(c echo.Context) error {
 	issuer := firstNonEmpty(p.get("totp_issuer"), "authkit-emulator")
 	account := firstNonEmpty(p.get("totp_user"), u.Email)
 	f := s.addFactor(w, u.ID, secret, issuer, account, now)
-	key, _ := otp.NewKeyFromURL("otpauth://totp/" + issuer + ":" + account + "?secret=" + secret + "&issuer=" + issuer)
+	uri := (&url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + issuer + ":" + account,
+		RawQuery: url.Values{"secret": {secret}, "issuer": {issuer}}.Encode()}).String()
+	qr, err := qrDataURI(uri)
+	if err != nil {
+		return err
+	}
 	fo := append(factorObject(f)[:4:4], kv{"totp", object{{"issuer", issuer}, {"user", account}, {"secret", secret},
-		{"uri", key.URL()}}}, kv{"created_at", isoTime(now)}, kv{"updated_at", isoTime(now)})
+		{"qr_code", qr}, {"uri", uri}}}, kv{"created_at", isoTime(now)}, kv{"updated_at", isoTime(now)})
 	return writeJSON(c, http.StatusCreated, object{{"authentication_factor", fo}, {"authentication_challenge", challengeObject(s.challenge(w, f, now))}})
 }
 

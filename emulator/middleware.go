@@ -53,8 +53,9 @@ func limitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if n > maxHeaderBytes {
-			return apiError(http.StatusRequestHeaderFieldsTooLarge, "request_header_fields_too_large",
-				fmt.Sprintf("The request line and headers exceed %d bytes.", maxHeaderBytes))
+			// An HTTPError: the renderer picks the path's shape (OAuth on
+			// /oauth2/*, WorkOS elsewhere).
+			return echo.NewHTTPError(http.StatusRequestHeaderFieldsTooLarge)
 		}
 		return next(c)
 	}

@@ -211,7 +211,11 @@ func TestEmailVerificationAndPasswordReset(t *testing.T) {
 	}
 	wantError(t, authn(t, h, map[string]any{"grant_type": "password", "email": "bob@example.com", "password": "builder"}), 400, "invalid_credentials")
 	wantError(t, authn(t, h, map[string]any{"grant_type": "password", "email": "bob@example.com", "password": "newpass"}), 403, "organization_selection_required")
-	wantError(t, postJSON(t, h, "/user_management/password_reset/confirm", map[string]any{"token": pr["password_reset_token"], "new_password": "x"}, bearerKey...), 400, "password_reset_token_previously_used")
+	r = postJSON(t, h, "/user_management/password_reset/confirm", map[string]any{"token": pr["password_reset_token"], "new_password": "x"}, bearerKey...)
+	wantError(t, r, 400, "password_reset_error")
+	if errs := r.json(t)["errors"].([]any); errs[0].(map[string]any)["code"] != "password_reset_token_previously_used" {
+		t.Fatalf("%s", r.Body)
+	}
 }
 
 func TestCORS(t *testing.T) {
