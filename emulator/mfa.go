@@ -5,8 +5,8 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"image/png"
-	"net/url"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
