@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -220,23 +222,23 @@ func (s *Server) umMagicAuth(c echo.Context, w *world, p params, _ bool) error {
 	return respond(c, body, err)
 }
 
-func (s *Server) umEmailVerification(c echo.Context, w *world, p params, _ bool) error {
-	if err := required(p, "code", "pending_authentication_token"); err != nil {
-		return err
-	}
+// continuePending applies the step a pending sign-in waits for (reasons)
+// and completes it; a failed step leaves the pending token usable, so a
+// wrong code can be retried.
+func (s *Server) continuePending(c echo.Context, w *world, token, waitingFor string, reasons []step,
+	apply func(pa *pendingAuth, a *attempt, now time.Time) error) error {
 	now := s.clock.Now()
 	w.mu.Lock()
-	pa, err := w.takePending(p.get("pending_authentication_token"), now)
-	if err == nil && pa.reason != stepVerifyEmail {
-		err = apiError(http.StatusBadRequest, "invalid_pending_authentication_token", "This pending authentication is not waiting for e-mail verification.")
-	}
-	if err == nil {
-		err = w.redeemEmailCode(pa.emailVerificationID, p.get("code"), now)
+	pa, err := w.takePending(token, now)
+	if err == nil && !slices.Contains(reasons, pa.reason) {
+		err = apiError(http.StatusBadRequest, "invalid_pending_authentication_token", "This pending authentication is not waiting for "+waitingFor+".")
 	}
 	var a attempt
 	if err == nil {
 		a = pa.attempt
-		a.emailVerified = true
+		err = apply(pa, &a, now)
+	}
+	if err == nil {
 		delete(w.pending, pa.token)
 	}
 	w.mu.Unlock()
@@ -245,61 +247,40 @@ func (s *Server) umEmailVerification(c echo.Context, w *world, p params, _ bool)
 	}
 	body, err := s.completeSignIn(c.Request().Context(), w, a)
 	return respond(c, body, err)
+}
+
+func (s *Server) umEmailVerification(c echo.Context, w *world, p params, _ bool) error {
+	if err := required(p, "code", "pending_authentication_token"); err != nil {
+		return err
+	}
+	return s.continuePending(c, w, p.get("pending_authentication_token"), "e-mail verification", []step{stepVerifyEmail},
+		func(pa *pendingAuth, a *attempt, now time.Time) error {
+			a.emailVerified = true
+			return w.redeemEmailCode(pa.emailVerificationID, p.get("code"), now)
+		})
 }
 
 func (s *Server) umTOTP(c echo.Context, w *world, p params, _ bool) error {
 	if err := required(p, "code", "pending_authentication_token", "authentication_challenge_id"); err != nil {
 		return err
 	}
-	now := s.clock.Now()
-	w.mu.Lock()
-	pa, err := w.takePending(p.get("pending_authentication_token"), now)
-	if err == nil && pa.reason != stepMFAChallenge && pa.reason != stepMFAEnroll {
-		err = apiError(http.StatusBadRequest, "invalid_pending_authentication_token", "This pending authentication is not waiting for MFA.")
-	}
-	if err == nil {
-		err = w.verifyChallenge(p.get("authentication_challenge_id"), pa.attempt.userID, p.get("code"), now)
-	}
-	var a attempt
-	if err == nil {
-		a = pa.attempt
-		a.mfaDone = true
-		delete(w.pending, pa.token)
-	}
-	w.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	body, err := s.completeSignIn(c.Request().Context(), w, a)
-	return respond(c, body, err)
+	return s.continuePending(c, w, p.get("pending_authentication_token"), "MFA", []step{stepMFAChallenge, stepMFAEnroll},
+		func(pa *pendingAuth, a *attempt, now time.Time) error {
+			a.mfaDone = true
+			return w.verifyChallenge(p.get("authentication_challenge_id"), pa.attempt.userID, p.get("code"), now)
+		})
 }
 
 func (s *Server) umOrgSelection(c echo.Context, w *world, p params, _ bool) error {
 	if err := required(p, "pending_authentication_token", "organization_id"); err != nil {
 		return err
 	}
-	now := s.clock.Now()
-	w.mu.Lock()
-	pa, err := w.takePending(p.get("pending_authentication_token"), now)
-	if err == nil && pa.reason != stepChooseOrg {
-		err = apiError(http.StatusBadRequest, "invalid_pending_authentication_token", "This pending authentication is not waiting for an organization.")
-	}
-	var a attempt
-	if err == nil {
-		a = pa.attempt
-		a.orgID = p.get("organization_id")
-		if _, e := w.nextStep(&a); e != nil {
-			err = e // not a member: the token stays usable for another choice
-		} else {
-			delete(w.pending, pa.token)
-		}
-	}
-	w.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	body, err := s.completeSignIn(c.Request().Context(), w, a)
-	return respond(c, body, err)
+	return s.continuePending(c, w, p.get("pending_authentication_token"), "an organization", []step{stepChooseOrg},
+		func(_ *pendingAuth, a *attempt, _ time.Time) error {
+			a.orgID = p.get("organization_id")
+			_, err := w.nextStep(a) // not a member: the token stays usable for another choice
+			return err
+		})
 }
 
 // deviceError is a device-flow polling error: OAuth-shaped, plus the "code"

@@ -165,7 +165,7 @@ func (s *Server) updateRole(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name, desc := b.str("name"), b.optStr("description")
+	patch := b.nameDescription()
 	if err := b.err(); err != nil {
 		return err
 	}
@@ -176,15 +176,7 @@ func (s *Server) updateRole(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if name != "" {
-		r.Name = name
-	}
-	if b.has("description") {
-		r.Description = ""
-		if desc != nil {
-			r.Description = *desc
-		}
-	}
+	patch(&r.Name, &r.Description)
 	r.UpdatedAt = s.clock.Now()
 	return writeJSON(c, http.StatusOK, r.object())
 }
@@ -350,7 +342,7 @@ func (s *Server) updatePermission(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name, desc := b.str("name"), b.optStr("description")
+	patch := b.nameDescription()
 	if err := b.err(); err != nil {
 		return err
 	}
@@ -361,15 +353,7 @@ func (s *Server) updatePermission(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if name != "" {
-		p.Name = name
-	}
-	if b.has("description") {
-		p.Description = ""
-		if desc != nil {
-			p.Description = *desc
-		}
-	}
+	patch(&p.Name, &p.Description)
 	p.UpdatedAt = s.clock.Now()
 	return writeJSON(c, http.StatusOK, p.object())
 }

@@ -181,6 +181,24 @@ func (b *jsonBody) applyMetadata(k string, into map[string]string, update map[st
 	return out
 }
 
+// nameDescription reads a PATCH of name and description (recording type
+// errors now) and returns what applies it: an absent name keeps the old
+// one, a null description clears it.
+func (b *jsonBody) nameDescription() func(name, description *string) {
+	n, d, hasD := b.str("name"), b.optStr("description"), b.has("description")
+	return func(name, description *string) {
+		if n != "" {
+			*name = n
+		}
+		if hasD {
+			*description = ""
+			if d != nil {
+				*description = *d
+			}
+		}
+	}
+}
+
 // err is the 422 listing every field problem, or nil.
 func (b *jsonBody) err() error {
 	if len(b.fields) == 0 {
