@@ -40,6 +40,9 @@ func (s *Server) MintBad(ctx context.Context, req MintRequest, defect, claim str
 	if e := checkExtraClaims(req.Claims); e != nil {
 		return "", e
 	}
+	if req.TTL < 0 || (req.TTL > 0 && req.TTL < time.Second) {
+		return "", invalidParams(FieldError{Field: "ttl", Code: "must_be_at_least_1s"})
+	}
 	w := s.world()
 	spec, err := s.mintSpecFor(w, req)
 	if err != nil {

@@ -42,11 +42,13 @@ type outboxEntry struct {
 	expiresAt time.Time
 	usedAt    *time.Time
 	attempts  int
+	evicted   bool
 }
 
 // outbox holds every entry, newest last, with an index by id.
 type outbox struct {
 	mu      sync.Mutex
+	dirty   bool // some entries are evicted but still listed
 	entries []*outboxEntry
 	byID    map[string]*outboxEntry
 	byToken map[string]*outboxEntry

@@ -237,7 +237,11 @@ func (s *Server) asError(err error, c echo.Context) *Error {
 			return shaped(he.Code, "request_header_fields_too_large", fmt.Sprintf("The request line and headers exceed %d bytes.", maxHeaderBytes))
 		}
 		if he.Code >= 400 && he.Code < 500 {
-			return shaped(he.Code, CodeInvalidRequest, http.StatusText(he.Code)+".")
+			msg, ok := he.Message.(string)
+			if !ok || msg == "" || msg == http.StatusText(he.Code) {
+				msg = http.StatusText(he.Code) + "."
+			}
+			return shaped(he.Code, CodeInvalidRequest, msg)
 		}
 	}
 	return shaped(http.StatusInternalServerError, CodeServerError, "The emulator failed to process the request; its log has the cause.").Wrap(err)

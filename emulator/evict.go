@@ -14,9 +14,14 @@ import (
 // which is the same answer.
 const evictGrace = time.Hour
 
-// bigSweep is how many evictions make a sweep hand memory back to the OS
-// at once, so the process's RSS follows its live state.
+// bigSweep is how many evictions make the sweep, once caught up, compact
+// the indexes and hand memory back to the OS, so the process's RSS follows
+// its live state.
 const bigSweep = 10000
+
+// sweepBatch bounds the evictions one write does, so a sweep after a long
+// clock jump is spread over the next writes instead of stalling one.
+const sweepBatch = 50000
 
 type evictKind uint8
 
@@ -49,6 +54,7 @@ func (h *evictions) Push(x any)        { *h = append(*h, x.(eviction)) }
 func (h *evictions) Pop() any {
 	old := *h
 	e := old[len(old)-1]
+	old[len(old)-1] = eviction{} // the backing array must not keep the key alive
 	*h = old[:len(old)-1]
 	return e
 }
@@ -76,26 +82,80 @@ func (s *session) end(env *environment) time.Time {
 	return end
 }
 
-// sweep drops every record whose deadline plus grace has passed, by the
-// instance clock: memory stays bounded under sustained sign-ins. It returns
-// how many records it dropped. Caller holds w.mu (write).
-func (w *world) sweep(now time.Time) int {
+// sweep drops records whose deadline plus grace has passed, by the
+// instance clock, at most sweepBatch per call: memory stays bounded under
+// sustained sign-ins. It reports whether it caught up after a large amount
+// of eviction, in which case it has compacted the indexes and the caller
+// should release memory to the OS. Caller holds w.mu (write).
+func (w *world) sweep(now time.Time) (release bool) {
 	n := 0
-	for len(w.evictions) > 0 && !now.Before(w.evictions[0].at) {
+	for n < sweepBatch && len(w.evictions) > 0 && !now.Before(w.evictions[0].at) {
 		e := heap.Pop(&w.evictions).(eviction)
 		if w.evict(e, now) {
 			n++
 		}
 	}
-	return n
+	if n == 0 {
+		return false
+	}
+	w.compactLists()
+	w.evictedSinceCompact += n
+	caughtUp := len(w.evictions) == 0 || now.Before(w.evictions[0].at)
+	if !caughtUp || w.evictedSinceCompact < bigSweep {
+		return false
+	}
+	w.evictedSinceCompact = 0
+	w.compactMaps()
+	return true
+}
+
+// compactLists removes evicted sessions from the per-user lists and evicted
+// e-mails from the outbox, in one pass per affected list (removing them one
+// by one would be quadratic for a user with many sessions).
+func (w *world) compactLists() {
+	for userID := range w.touchedUsers {
+		kept := w.userSessions[userID][:0]
+		for _, ss := range w.userSessions[userID] {
+			if w.sessions[ss.ID] == ss {
+				kept = append(kept, ss)
+			}
+		}
+		clear(w.userSessions[userID][len(kept):])
+		switch {
+		case len(kept) == 0:
+			delete(w.userSessions, userID)
+		case cap(kept) > 4*len(kept)+16:
+			w.userSessions[userID] = append([]*session(nil), kept...) // let the big array go
+		default:
+			w.userSessions[userID] = kept
+		}
+		delete(w.touchedUsers, userID)
+	}
+	w.outbox.compact()
+}
+
+// compactMaps rebuilds the large maps after a big eviction: Go maps never
+// shrink, so without this their buckets would hold the memory of every
+// record ever stored.
+func (w *world) compactMaps() {
+	w.access = shrink(w.access)
+	w.refresh = shrink(w.refresh)
+	w.sessions = shrink(w.sessions)
+	w.seqByID = shrink(w.seqByID)
+	w.codes = shrink(w.codes)
+	w.pending = shrink(w.pending)
+	if cap(w.evictions) > 4*len(w.evictions)+1024 {
+		w.evictions = append(evictions(nil), w.evictions...)
+	}
 }
 
 func (w *world) evict(e eviction, now time.Time) bool {
 	dead := func(t time.Time) bool { return !t.IsZero() && !now.Before(t.Add(evictGrace)) }
 	switch e.kind {
 	case evictAccess:
-		if rec := w.access[e.key]; rec != nil && dead(time.Unix(rec.exp, 0)) {
-			delete(w.access, e.key)
+		key := tokenKey([]byte(e.key))
+		if rec := w.access[key]; rec != nil && dead(time.Unix(rec.exp, 0)) {
+			delete(w.access, key)
 			return true
 		}
 	case evictSession:
@@ -115,10 +175,7 @@ func (w *world) evict(e eviction, now time.Time) bool {
 		if ss.refreshToken != "" {
 			delete(w.refresh, ss.refreshToken)
 		}
-		w.userSessions[ss.UserID] = without1(w.userSessions[ss.UserID], ss)
-		if len(w.userSessions[ss.UserID]) == 0 {
-			delete(w.userSessions, ss.UserID)
-		}
+		w.touchedUsers[ss.UserID] = true // compactLists drops it from the user's list
 		return true
 	case evictCode:
 		if ac := w.codes[e.key]; ac != nil && dead(ac.expiresAt) {
@@ -152,7 +209,18 @@ func (w *world) evict(e eviction, now time.Time) bool {
 	return false
 }
 
-// evict drops an expired outbox entry.
+// shrink copies a map into one sized for its live entries (maps.Clone
+// would keep the old size).
+func shrink[K comparable, V any](m map[K]V) map[K]V {
+	out := make(map[K]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// evict drops an expired outbox entry from the indexes; compact removes
+// it from the list.
 func (o *outbox) evict(id string, now time.Time) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -164,14 +232,29 @@ func (o *outbox) evict(id string, now time.Time) bool {
 	if e.token != "" && o.byToken[e.token] == e {
 		delete(o.byToken, e.token)
 	}
-	o.entries = without1(o.entries, e)
+	e.evicted = true
+	o.dirty = true
 	return true
 }
 
-// sweepAndRelease sweeps and, after a big sweep, returns the freed memory
-// to the OS now rather than over the next minutes. Caller holds w.mu.
-func (w *world) sweepAndRelease(now time.Time) (release bool) {
-	return w.sweep(now) >= bigSweep
+// compact removes evicted entries from the list in one pass.
+func (o *outbox) compact() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.dirty {
+		return
+	}
+	kept := o.entries[:0]
+	for _, e := range o.entries {
+		if !e.evicted {
+			kept = append(kept, e)
+		}
+	}
+	clear(o.entries[len(kept):])
+	if cap(kept) > 4*len(kept)+16 {
+		kept = append([]*outboxEntry(nil), kept...)
+	}
+	o.entries, o.dirty = kept, false
 }
 
 // releaseMemory hands freed memory back to the OS (after a big sweep).

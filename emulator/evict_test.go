@@ -2,6 +2,10 @@ package emulator
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,5 +135,44 @@ users: [{email: a@example.com, email_verified: true, password: pw}]
 	srv.Mint(context.Background(), MintRequest{UserID: set.Users[0].ID})
 	if _, err := srv.Session(res.SessionID); err == nil {
 		t.Fatal("an idle session outlived its grace period")
+	}
+}
+
+// TestJournalSlots: oversized requests are cut to their slot (and marked
+// truncated), the ring keeps the newest entries, and nothing is lost or
+// corrupted at the slot boundaries.
+func TestJournalSlots(t *testing.T) {
+	j := newJournal()
+	at := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	long := strings.Repeat("p", 2*journalSlot)
+	for i := 0; i < journalCapacity+5; i++ {
+		r := httptest.NewRequest(http.MethodPost, "/x?i="+strconv.Itoa(i), nil)
+		r.Header.Set("X-Index", strconv.Itoa(i))
+		body := []byte("body-" + strconv.Itoa(i))
+		if i%100 == 0 {
+			r.URL.Path = "/" + long
+			r.Header.Set("X-Long", long)
+			body = []byte(long)
+		}
+		j.add(at, "req-"+strconv.Itoa(i), r, body, 200+i%3)
+	}
+	list, dropped := j.list(RequestFilter{})
+	if len(list) != journalCapacity || dropped != 5 {
+		t.Fatalf("%d entries, %d dropped", len(list), dropped)
+	}
+	for k, e := range list {
+		i := k + 5
+		if e.Seq != uint64(i+1) || e.RequestID != "req-"+strconv.Itoa(i) || e.Status != 200+i%3 {
+			t.Fatalf("entry %d: %+v", k, e)
+		}
+		if i%100 == 0 {
+			if !e.Truncated || len(e.Path) > journalSlot {
+				t.Fatalf("oversized entry %d not cut: truncated=%v path %d bytes", i, e.Truncated, len(e.Path))
+			}
+			continue
+		}
+		if e.Truncated || e.Headers["X-Index"] != strconv.Itoa(i) || e.Body != "body-"+strconv.Itoa(i) || e.Query["i"] != strconv.Itoa(i) {
+			t.Fatalf("entry %d: %+v", i, e)
+		}
 	}
 }

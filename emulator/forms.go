@@ -39,7 +39,8 @@ func readBody(c echo.Context) ([]byte, error) {
 		if errors.As(err, &mbe) {
 			return nil, err
 		}
-		return nil, apiError(http.StatusBadRequest, CodeInvalidRequest, "The request body could not be read.")
+		// An HTTPError takes the path's error shape (OAuth on /oauth2/*).
+		return nil, echo.NewHTTPError(http.StatusBadRequest, "The request body could not be read.")
 	}
 	return body, nil
 }

@@ -37,7 +37,7 @@ var inactive = object{{"active", false}}
 func (s *Server) introspection(w *world, token string, now time.Time) object {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	if rec := w.access[token]; rec != nil {
+	if rec := w.access[keyOf(token)]; rec != nil {
 		if !w.accessActive(rec, now) {
 			return inactive
 		}

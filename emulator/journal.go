@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -14,8 +15,9 @@ import (
 // counted) beyond it, so a long suite cannot grow it without limit.
 const journalCapacity = 1000
 
-// journalBodyLimit is how much of a body an entry keeps.
-const journalBodyLimit = 16 << 10
+// journalSlot is the room one entry has: request line, headers and body
+// beyond it are cut (and the cut is marked).
+const journalSlot = 4 << 10
 
 // RecordedRequest is one journal entry: a request the emulator received
 // (control-plane requests excluded), with secrets redacted.
@@ -29,20 +31,24 @@ type RecordedRequest struct {
 	Headers   map[string]string `json:"headers"`
 	Body      string            `json:"body"`
 	Status    int               `json:"status"`
+	Truncated bool              `json:"truncated,omitempty"`
 }
 
-// journal keeps the most recent requests. Entries are stored raw and
-// redacted whenever they are read, which keeps the request path cheap; no
-// read path returns an unredacted secret.
+// journal keeps the most recent requests in one preallocated ring of
+// fixed-size slots: recording a request copies bytes and allocates nothing,
+// and the journal never scatters small objects across the heap (which would
+// keep memory pinned after a burst). Entries are redacted whenever they are
+// read; no read path returns an unredacted secret.
 type journal struct {
 	mu      sync.Mutex
-	entries []rawEntry // ring buffer
+	buf     []byte // journalCapacity slots, allocated on first use
 	next    int
-	full    bool
+	count   int
 	seq     uint64
 	dropped uint64
 }
 
+// rawEntry is a decoded slot.
 type rawEntry struct {
 	seq       uint64
 	at        time.Time
@@ -53,23 +59,111 @@ type rawEntry struct {
 	header    http.Header
 	body      []byte
 	status    int
+	truncated bool
 }
 
-func newJournal() *journal { return &journal{entries: make([]rawEntry, journalCapacity)} }
+func newJournal() *journal { return &journal{} }
 
-func (j *journal) add(e rawEntry) {
+// Slot layout: seq, time, status (8 bytes each), a truncation flag, the
+// lengths of the six fields (2 bytes each), then the fields' bytes in
+// order: request id, method, path, query, headers ("Key: value\n"), body.
+const (
+	slotFields = 6
+	slotHead   = 25
+	slotData   = slotHead + 2*slotFields
+)
+
+// slotWriter fills one slot, cutting what does not fit.
+type slotWriter struct {
+	b     []byte
+	n     int // next data byte
+	field int // next field
+	cut   bool
+}
+
+// put appends to the current field as much of s as fits.
+func (w *slotWriter) put(s string) {
+	k := copy(w.b[w.n:], s)
+	w.n += k
+	if k < len(s) {
+		w.cut = true
+	}
+}
+
+// end closes the current field, recording its length.
+func (w *slotWriter) end(start int) {
+	binary.LittleEndian.PutUint16(w.b[slotHead+2*w.field:], uint16(w.n-start))
+	w.field++
+}
+
+// add records a request, cutting whatever does not fit its slot (the entry
+// is then marked truncated).
+func (j *journal) add(at time.Time, requestID string, r *http.Request, body []byte, status int) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if j.buf == nil {
+		j.buf = make([]byte, journalCapacity*journalSlot)
+	}
 	j.seq++
-	e.seq = j.seq
-	if j.full {
+	if j.count == journalCapacity {
 		j.dropped++
+	} else {
+		j.count++
 	}
-	j.entries[j.next] = e
-	j.next = (j.next + 1) % len(j.entries)
-	if j.next == 0 {
-		j.full = true
+	w := slotWriter{b: j.buf[j.next*journalSlot : (j.next+1)*journalSlot], n: slotData}
+	binary.LittleEndian.PutUint64(w.b[0:], j.seq)
+	binary.LittleEndian.PutUint64(w.b[8:], uint64(at.UnixNano()))
+	binary.LittleEndian.PutUint64(w.b[16:], uint64(status))
+	for _, f := range []string{requestID, r.Method, r.URL.Path, r.URL.RawQuery} {
+		start := w.n
+		w.put(f)
+		w.end(start)
 	}
+	start := w.n
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			if w.n+len(k)+len(v)+3 > len(w.b) {
+				w.cut = true
+				continue
+			}
+			w.put(k)
+			w.put(": ")
+			w.put(v)
+			w.put("\n")
+		}
+	}
+	w.end(start)
+	start = w.n
+	w.put(string(body))
+	w.end(start)
+	w.b[24] = 0
+	if w.cut {
+		w.b[24] = 1
+	}
+	j.next = (j.next + 1) % journalCapacity
+}
+
+// decode reads slot i back.
+func (j *journal) decode(i int) rawEntry {
+	b := j.buf[i*journalSlot : (i+1)*journalSlot]
+	e := rawEntry{seq: binary.LittleEndian.Uint64(b), at: time.Unix(0, int64(binary.LittleEndian.Uint64(b[8:]))).UTC(),
+		status: int(binary.LittleEndian.Uint64(b[16:])), truncated: b[24] == 1}
+	n, f := slotData, 0
+	field := func() string {
+		l := int(binary.LittleEndian.Uint16(b[slotHead+2*f:]))
+		v := string(b[n : n+l])
+		n, f = n+l, f+1
+		return v
+	}
+	e.requestID, e.method, e.path, e.rawQuery = field(), field(), field(), field()
+	e.header = http.Header{}
+	for _, line := range strings.Split(field(), "\n") {
+		if k, v, ok := strings.Cut(line, ": "); ok {
+			e.header[k] = append(e.header[k], v)
+		}
+	}
+	e.body = []byte(field())
+	return e
 }
 
 // RequestFilter selects journal entries; zero fields match everything.
@@ -87,14 +181,9 @@ type RequestFilter struct {
 // list returns the matching entries, oldest first, and how many were dropped.
 func (j *journal) list(f RequestFilter) ([]RecordedRequest, uint64) {
 	j.mu.Lock()
-	var raw []rawEntry
-	n := j.next
-	if j.full {
-		raw = append(raw, j.entries[j.next:]...)
-		n = len(j.entries)
-		raw = append(raw, j.entries[:j.next]...)
-	} else {
-		raw = append(raw, j.entries[:n]...)
+	raw := make([]rawEntry, 0, j.count)
+	for k := 0; k < j.count; k++ {
+		raw = append(raw, j.decode((j.next-j.count+k+journalCapacity)%journalCapacity))
 	}
 	dropped := j.dropped
 	j.mu.Unlock()
@@ -119,8 +208,7 @@ func (j *journal) list(f RequestFilter) ([]RecordedRequest, uint64) {
 func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	clear(j.entries)
-	j.next, j.full, j.dropped = 0, false, 0
+	j.next, j.count, j.dropped = 0, 0, 0
 }
 
 // reset empties the journal and restarts its sequence, as on a fresh start.
@@ -145,7 +233,7 @@ const redactedMark = "[REDACTED]"
 
 func (e rawEntry) redacted() RecordedRequest {
 	r := RecordedRequest{Seq: e.seq, Time: isoTime(e.at), RequestID: e.requestID, Method: e.method, Path: e.path,
-		Query: map[string]string{}, Headers: map[string]string{}, Status: e.status}
+		Query: map[string]string{}, Headers: map[string]string{}, Status: e.status, Truncated: e.truncated}
 	for k, vs := range e.header {
 		v := strings.Join(vs, ", ")
 		if secretHeaders[k] {

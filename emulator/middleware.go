@@ -100,11 +100,19 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		logging := s.log.Enabled(r.Context(), slog.LevelInfo)
 		journaling := !isControl(r.URL.Path)
 		var body []byte
-		if journaling && r.Body != nil && r.ContentLength != 0 && r.ContentLength <= maxBodyBytes {
-			// Keep the body for the journal; handlers read the same bytes
-			// through readBody instead of reading the request again.
+		var bodyErr error
+		if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
+			// Read the body once, here, for every request: the journal keeps
+			// it, handlers read the same bytes through readBody, and a body
+			// over the limit is a 413 whether or not the route reads it (a
+			// chunked body cannot announce its size beforehand).
 			b, err := readSized(io.LimitReader(r.Body, maxBodyBytes+1), r.ContentLength)
-			if err == nil && int64(len(b)) <= maxBodyBytes {
+			switch {
+			case err != nil:
+				bodyErr = echo.NewHTTPError(http.StatusBadRequest, "The request body could not be read.")
+			case int64(len(b)) > maxBodyBytes:
+				bodyErr = &http.MaxBytesError{Limit: maxBodyBytes}
+			default:
 				body = b
 				c.Set(bodyKey, b)
 				r.Body = io.NopCloser(bytes.NewReader(b))
@@ -114,16 +122,15 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		if logging {
 			start = wallNow()
 		}
-		if err := next(c); err != nil {
+		err := bodyErr
+		if err == nil {
+			err = next(c)
+		}
+		if err != nil {
 			c.Error(err)
 		}
 		if journaling {
-			if len(body) > journalBodyLimit {
-				body = body[:journalBodyLimit]
-			}
-			s.journal.add(rawEntry{at: s.clock.Now(), requestID: c.Response().Header().Get(echo.HeaderXRequestID),
-				method: r.Method, path: r.URL.Path, rawQuery: r.URL.RawQuery, header: r.Header,
-				body: body, status: c.Response().Status})
+			s.journal.add(s.clock.Now(), c.Response().Header().Get(echo.HeaderXRequestID), r, body, c.Response().Status)
 		}
 		if logging {
 			level := slog.LevelInfo

@@ -49,8 +49,10 @@ func (s *Server) Mint(ctx context.Context, req MintRequest) (*MintResult, error)
 	if e := checkExtraClaims(req.Claims); e != nil {
 		return nil, e
 	}
-	if req.TTL < 0 {
-		return nil, invalidParams(FieldError{Field: "ttl", Code: "must_be_positive"})
+	if req.TTL < 0 || (req.TTL > 0 && req.TTL < time.Second) {
+		// JWT times are whole seconds: a shorter lifetime would mint a token
+		// that is expired on arrival.
+		return nil, invalidParams(FieldError{Field: "ttl", Code: "must_be_at_least_1s"})
 	}
 	w := s.world()
 	spec, err := s.mintSpecFor(w, req)

@@ -68,7 +68,9 @@ type Server struct {
 	umGrantTable map[string]umGrant
 	discovery    discoveryDocs
 	faultq       faults
-	journal      *journal
+	// emulated is the set of served operations (see emulatedShapes).
+	emulated map[string]bool
+	journal  *journal
 	// fixMu serializes AddFixtures, so concurrent additions validate against
 	// each other.
 	fixMu sync.Mutex
@@ -108,6 +110,7 @@ func New(cfg Config) (*Server, error) {
 	s.grants = s.tokenGrants()
 	s.umGrantTable = s.umGrants()
 	s.echo = s.routes()
+	s.emulated = s.emulatedShapes()
 	return s, nil
 }
 

@@ -19,10 +19,12 @@ type specOperation struct {
 	Auth   bool   // requires an API key
 }
 
-// matches reports whether a request path fits the operation's template.
-func (op specOperation) matches(path string) bool {
-	tpl := strings.Split(strings.Trim(op.Path, "/"), "/")
-	got := strings.Split(strings.Trim(path, "/"), "/")
+// matches reports whether a request's escaped path fits the operation's
+// template exactly: no extra or missing slash, a non-empty value for every
+// parameter, and no encoded slash standing in for a separator.
+func (op specOperation) matches(escapedPath string) bool {
+	tpl := strings.Split(op.Path, "/")
+	got := strings.Split(escapedPath, "/")
 	if len(tpl) != len(got) {
 		return false
 	}
@@ -46,12 +48,9 @@ func (op specOperation) matches(path string) bool {
 // would misread that as "not found"). It returns nil for paths outside the
 // spec.
 func (s *Server) unimplemented(c echo.Context) *Error {
-	method, path := c.Request().Method, c.Request().URL.Path
-	if method == http.MethodHead {
-		method = http.MethodGet
-	}
+	method, path := c.Request().Method, c.Request().URL.EscapedPath()
 	for _, op := range specOperations {
-		if op.Method != method || !op.matches(path) {
+		if op.Method != method || !op.matches(path) || s.emulated[op.Method+" "+shapeOf(op.Path)] {
 			continue
 		}
 		if op.Auth {
@@ -77,16 +76,22 @@ func shapeOf(path string) string {
 	return strings.Join(segs, "/")
 }
 
-// Unemulated lists the operations of WorkOS's OpenAPI spec that the
-// emulator does not serve (they answer 501), for the README's table.
-func (s *Server) Unemulated() []Route {
+// emulatedShapes is the set of "METHOD shape" of the route table, to tell
+// operations the emulator serves from those it does not.
+func (s *Server) emulatedShapes() map[string]bool {
 	served := map[string]bool{}
 	for _, r := range s.Routes() {
 		served[r.Method+" "+shapeOf(r.Path)] = true
 	}
+	return served
+}
+
+// Unemulated lists the operations of WorkOS's OpenAPI spec that the
+// emulator does not serve (they answer 501), for the README's table.
+func (s *Server) Unemulated() []Route {
 	var out []Route
 	for _, op := range specOperations {
-		if !served[op.Method+" "+shapeOf(op.Path)] {
+		if !s.emulated[op.Method+" "+shapeOf(op.Path)] {
 			out = append(out, Route{Method: op.Method, Path: op.Path, Group: groupAPI, Doc: op.ID})
 		}
 	}

@@ -59,13 +59,14 @@ func (s *Server) mint(ctx context.Context, w *world, spec mintSpec) (string, *ac
 	if err != nil {
 		return "", nil, err
 	}
+	tk := keyOf(token)
 	w.mu.Lock()
-	w.access[token] = rec
-	w.expireAt(time.Unix(rec.exp, 0), evictAccess, token)
+	w.access[tk] = rec
+	w.expireAt(time.Unix(rec.exp, 0), evictAccess, string(tk[:]))
 	if ss := w.sessions[rec.sessionID]; ss != nil {
 		ss.accessToken = token
 	}
-	release := w.sweepAndRelease(s.clock.Now())
+	release := w.sweep(s.clock.Now())
 	w.mu.Unlock()
 	if release {
 		releaseMemory()

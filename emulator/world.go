@@ -36,8 +36,9 @@ type world struct {
 	memberships map[string]*membership
 	byPair      map[string]*membership // user id + "/" + org id
 	sessions    map[string]*session
-	access      map[string]*accessToken  // by token value
-	refresh     map[string]*refreshToken // by token value
+	access      map[tokenKey]*accessToken // by SHA-256 of the token value
+
+	refresh map[string]*refreshToken // by token value
 
 	// indexes kept in creation order (ascending seq), for lists
 	userOrder       []*user
@@ -73,7 +74,9 @@ type world struct {
 	// time, for objects that exist from the start).
 	createdAt time.Time
 	// evictions schedules expired records for removal (see evict.go).
-	evictions evictions
+	evictions           evictions
+	touchedUsers        map[string]bool // users whose session list has evicted entries
+	evictedSinceCompact int
 	// seq orders objects by creation, for stable list cursors.
 	seq     uint64
 	seqByID map[string]uint64
@@ -263,6 +266,13 @@ func (s *session) statusAt(now time.Time, env *environment) string {
 	return s.Status
 }
 
+// tokenKey indexes access tokens by the SHA-256 of their value: 32 bytes
+// per token instead of the ~800-byte JWT, and a tampered token hashes to a
+// key nobody issued.
+type tokenKey [sha256.Size]byte
+
+func keyOf(token string) tokenKey { return sha256.Sum256([]byte(token)) }
+
 // accessToken is what the emulator knows of an access token it issued:
 // introspection answers from it, without verifying a signature.
 type accessToken struct {
@@ -294,7 +304,7 @@ func newWorld(env *environment, keys *keyRing) *world {
 		apps: map[string]*application{}, users: map[string]*user{}, byEmail: map[string]*user{},
 		orgs: map[string]*organization{}, roles: map[string]*role{}, permissions: map[string]*permission{},
 		memberships: map[string]*membership{}, byPair: map[string]*membership{},
-		sessions: map[string]*session{}, access: map[string]*accessToken{}, refresh: map[string]*refreshToken{},
+		sessions: map[string]*session{}, access: map[tokenKey]*accessToken{}, refresh: map[string]*refreshToken{},
 		userSessions: map[string][]*session{}, userMemberships: map[string][]*membership{},
 		orgMemberships: map[string][]*membership{}, usersByExternal: map[string]*user{}, orgsByExternal: map[string]*organization{},
 		orgRoles: map[string]map[string]*role{}, invitations: map[string]*invitation{}, invitationsByToken: map[string]*invitation{},
@@ -302,7 +312,7 @@ func newWorld(env *environment, keys *keyRing) *world {
 		flows:      map[string]*loginFlow{}, codes: map[string]*authCode{}, pending: map[string]*pendingAuth{},
 		devices: map[string]*deviceAuth{}, userCodes: map[string]*deviceAuth{},
 		factors: map[string]*authFactor{}, challenges: map[string]*authChallenge{}, outbox: &outbox{},
-		seqByID: map[string]uint64{},
+		seqByID: map[string]uint64{}, touchedUsers: map[string]bool{},
 	}
 }
 
