@@ -17,7 +17,7 @@ const journalCapacity = 1000
 
 // journalSlot is the room one entry has: request line, headers and body
 // beyond it are cut (and the cut is marked).
-const journalSlot = 4 << 10
+const journalSlot = 2 << 10
 
 // RecordedRequest is one journal entry: a request the emulator received
 // (control-plane requests excluded), with secrets redacted.

@@ -79,7 +79,7 @@ func (s *Server) Mint(ctx context.Context, req MintRequest) (*MintResult, error)
 func (s *Server) mintSpecFor(w *world, req MintRequest) (mintSpec, error) {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	spec := mintSpec{userID: req.UserID, orgID: req.OrganizationID, ttl: req.TTL, extra: req.Claims, scope: req.Scopes}
+	spec := mintSpec{userID: req.UserID, orgID: req.OrganizationID, ttl: req.TTL, extra: req.Claims, scope: req.Scopes, keep: true}
 	if req.Role != "" || req.Roles != nil {
 		spec.roles, spec.rolesSet = req.Roles, true
 		if req.Role != "" {
@@ -182,7 +182,10 @@ func without(list []string, v string) []string {
 }
 
 // SessionInfo is a session with its current tokens, as GET
-// /_emulator/sessions/{id} and the testkit's Session return it.
+// /_emulator/sessions/{id} and the testkit's Session return it. The access
+// token is kept for fixture sessions and minted ones; a session a client
+// signed in to (or refreshed) has handed its access token to the client, and
+// AccessToken is empty.
 type SessionInfo struct {
 	Object         string  `json:"object"`
 	ID             string  `json:"id"`

@@ -238,7 +238,7 @@ func (s *Server) seedSessions(ctx context.Context, w *world, sessions []fixtures
 		w.addSession(ss)
 		w.mu.Unlock()
 		spec := mintSpec{family: ss.family, userID: ss.UserID, clientID: ss.ClientID, sessionID: ss.ID,
-			orgID: ss.OrgID, scope: ss.Scopes, jti: pinned.JTI, iat: iat}
+			orgID: ss.OrgID, scope: ss.Scopes, jti: pinned.JTI, iat: iat, keep: true}
 		if exp, ok := pinned.ExpiresAt.Time(); ok {
 			spec.exp = exp
 			if spec.iat.IsZero() {

@@ -28,6 +28,11 @@ type mintSpec struct {
 	exp         time.Time
 	ttl         time.Duration
 	extra       map[string]any
+	// keep records the token on its session, for GET /_emulator/sessions:
+	// for fixture sessions and control-plane mints, whose tokens nobody
+	// else holds. A sign-in hands its tokens to the client instead, and
+	// not keeping them halves what a live session costs.
+	keep bool
 }
 
 // reservedClaims are set by the emulator from state; extra claims may not
@@ -64,7 +69,10 @@ func (s *Server) mint(ctx context.Context, w *world, spec mintSpec) (string, *ac
 	w.access[tk] = rec
 	w.expireAt(time.Unix(rec.exp, 0), evictAccess, string(tk[:]))
 	if ss := w.sessions[rec.sessionID]; ss != nil {
-		ss.accessToken = token
+		ss.accessToken = ""
+		if spec.keep {
+			ss.accessToken = token
+		}
 	}
 	release := w.sweep(s.clock.Now())
 	w.mu.Unlock()
