@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -32,6 +33,7 @@ type faults struct {
 	mu   sync.Mutex
 	list []*Fault
 	seq  int
+	n    atomic.Int64 // len(list), readable without mu
 }
 
 // AddFault queues a fault and returns it with its id.
@@ -64,6 +66,7 @@ func (s *Server) AddFault(f Fault) (Fault, error) {
 	f.ID = fmt.Sprintf("fault_%d", s.faultq.seq)
 	f.Remaining = f.Count
 	s.faultq.list = append(s.faultq.list, &f)
+	s.faultq.n.Store(int64(len(s.faultq.list)))
 	return f, nil
 }
 
@@ -83,7 +86,12 @@ func (s *Server) ClearFaults() {
 	s.faultq.mu.Lock()
 	defer s.faultq.mu.Unlock()
 	s.faultq.list = nil
+	s.faultq.n.Store(0)
 }
+
+// empty reports, without taking the lock, whether no fault is queued: the
+// common case costs an atomic load.
+func (fs *faults) empty() bool { return fs.n.Load() == 0 }
 
 // take returns the first fault matching the request, consuming one use.
 func (fs *faults) take(method, path string) (Fault, bool) {
@@ -96,6 +104,7 @@ func (fs *faults) take(method, path string) (Fault, bool) {
 				f.Remaining--
 				if f.Remaining == 0 {
 					fs.list = append(fs.list[:i:i], fs.list[i+1:]...)
+					fs.n.Store(int64(len(fs.list)))
 				}
 			}
 			return got, true
@@ -104,35 +113,34 @@ func (fs *faults) take(method, path string) (Fault, bool) {
 	return Fault{}, false
 }
 
-// injectFaults answers matching requests with their scripted failure.
-func (s *Server) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r := c.Request()
-		if isControl(r.URL.Path) {
-			return next(c)
-		}
-		f, ok := s.faultq.take(r.Method, r.URL.Path)
-		if !ok {
-			return next(c)
-		}
-		if f.Delay > 0 {
-			if err := sleep(r.Context(), f.Delay); err != nil {
-				return apiError(http.StatusRequestTimeout, "request_cancelled", "The client went away during the fault's delay.")
-			}
-		}
-		if f.Status == 0 {
-			return next(c)
-		}
-		body := f.Body
-		if len(body) == 0 {
-			body, _ = marshalNoEscape(object{{"code", "fault_injected"}, {"message", fmt.Sprintf("Injected by the emulator (%s): %d for %s %s.", f.ID, f.Status, r.Method, r.URL.Path)}})
-		}
-		e := &Error{Status: f.Status, Code: "fault_injected", Raw: body}
-		if f.Status == http.StatusTooManyRequests {
-			e = e.WithHeader("Retry-After", "1")
-		}
-		return e
+// applyFault answers a matching request with its scripted failure (done),
+// after the fault's delay; a delay-only fault lets the request go on.
+func (s *Server) applyFault(c echo.Context) (done bool, err error) {
+	r := c.Request()
+	if s.faultq.empty() || isControl(r.URL.Path) {
+		return false, nil
 	}
+	f, ok := s.faultq.take(r.Method, r.URL.Path)
+	if !ok {
+		return false, nil
+	}
+	if f.Delay > 0 {
+		if err := sleep(r.Context(), f.Delay); err != nil {
+			return true, apiError(http.StatusRequestTimeout, "request_cancelled", "The client went away during the fault's delay.")
+		}
+	}
+	if f.Status == 0 {
+		return false, nil
+	}
+	body := f.Body
+	if len(body) == 0 {
+		body, _ = marshalNoEscape(object{{"code", "fault_injected"}, {"message", fmt.Sprintf("Injected by the emulator (%s): %d for %s %s.", f.ID, f.Status, r.Method, r.URL.Path)}})
+	}
+	e := &Error{Status: f.Status, Code: "fault_injected", Raw: body}
+	if f.Status == http.StatusTooManyRequests {
+		e = e.WithHeader("Retry-After", "1")
+	}
+	return true, e
 }
 
 func isControl(path string) bool {

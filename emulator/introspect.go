@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -26,51 +27,91 @@ func (s *Server) introspect(c echo.Context) error {
 	}
 	// token_type_hint is only a hint (RFC 7662 §2.1): both indexes are
 	// searched whatever it says.
-	return writeJSON(c, http.StatusOK, s.introspection(w, token, s.clock.Now()))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, s.introspection(w, token, s.clock.Now()))
 }
 
-var inactive = object{{"active", false}}
+// inactiveBody is the answer for anything not active.
+var inactiveBody = []byte(`{"active":false}`)
+
+// jsonMembers writes "key":value members in order, straight into a buffer:
+// introspection is the hottest path, and boxing each value for an object
+// would cost an allocation per member.
+type jsonMembers struct{ b []byte }
+
+func (m *jsonMembers) str(k, v string) {
+	m.key(k)
+	m.b = appendString(m.b, v)
+}
+
+func (m *jsonMembers) num(k string, v int64) {
+	m.key(k)
+	m.b = strconv.AppendInt(m.b, v, 10)
+}
+
+func (m *jsonMembers) key(k string) {
+	m.b = append(m.b, ',')
+	m.b = appendString(m.b, k)
+	m.b = append(m.b, ':')
+}
 
 // introspection answers from state, in O(1): no signature is verified,
 // because every token the emulator issued is in its index, and anything else
-// (tampered, foreign, unknown) is inactive.
-func (s *Server) introspection(w *world, token string, now time.Time) object {
+// (tampered, foreign, unknown) is inactive. The member sets and their order
+// are exactly those of WorkOS's document.
+func (s *Server) introspection(w *world, token string, now time.Time) []byte {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
+	m := jsonMembers{b: append(make([]byte, 0, 384), `{"active":true`...)}
 	if rec := w.access[keyOf(token)]; rec != nil {
 		if !w.accessActive(rec, now) {
-			return inactive
+			return inactiveBody
 		}
 		if rec.family == familyM2M {
-			out := object{{"active", true}, {"aud", rec.aud}, {"client_id", rec.clientID}, {"iss", rec.iss}, {"sub", rec.sub}}
+			m.str("aud", rec.aud)
+			m.str("client_id", rec.clientID)
+			m.str("iss", rec.iss)
+			m.str("sub", rec.sub)
 			if rec.orgID != "" {
-				out = append(out, kv{"org_id", rec.orgID})
+				m.str("org_id", rec.orgID)
 			}
-			return append(out, kv{"jti", rec.jti}, kv{"exp", rec.exp}, kv{"iat", rec.iat}, kv{"token_type", "access_token"})
+		} else {
+			aud := rec.aud
+			if aud == "" {
+				aud = w.env.clientID
+			}
+			m.str("client_id", rec.clientID)
+			m.str("iss", rec.iss)
+			m.str("aud", aud)
+			m.str("sub", rec.sub)
+			if rec.orgID != "" {
+				m.str("org_id", rec.orgID)
+			}
+			m.str("sid", rec.sessionID)
 		}
-		aud := rec.aud
-		if aud == "" {
-			aud = w.env.clientID
-		}
-		out := object{{"active", true}, {"client_id", rec.clientID}, {"iss", rec.iss}, {"aud", aud}, {"sub", rec.sub}}
-		if rec.orgID != "" {
-			out = append(out, kv{"org_id", rec.orgID})
-		}
-		return append(out, kv{"sid", rec.sessionID}, kv{"jti", rec.jti}, kv{"exp", rec.exp}, kv{"iat", rec.iat}, kv{"token_type", "access_token"})
+		m.str("jti", rec.jti)
+		m.num("exp", rec.exp)
+		m.num("iat", rec.iat)
+		m.str("token_type", "access_token")
+		return append(m.b, '}')
 	}
 	if rt := w.refresh[token]; rt != nil {
 		ss := w.sessions[rt.sessionID]
 		if ss == nil || ss.refreshToken != token || !ss.activeAt(now, w.env) || w.users[ss.UserID] == nil {
-			return inactive
+			return inactiveBody
 		}
 		iss := w.env.issuer
 		if ss.family == familyUM {
 			iss = w.env.umIssuer
 		}
-		return object{{"active", true}, {"client_id", ss.ClientID}, {"iss", iss}, {"aud", w.env.clientID},
-			{"sub", ss.UserID}, {"iat", rt.iat}, {"token_type", "refresh_token"}}
+		m.str("client_id", ss.ClientID)
+		m.str("iss", iss)
+		m.str("aud", w.env.clientID)
+		m.str("sub", ss.UserID)
+		m.num("iat", rt.iat)
+		m.str("token_type", "refresh_token")
+		return append(m.b, '}')
 	}
-	return inactive
+	return inactiveBody
 }
 
 // accessActive reports whether an issued access token is still good at now:
@@ -102,7 +143,7 @@ func (w *world) accessActive(rec *accessToken, now time.Time) bool {
 // Introspect answers as POST /oauth2/introspection does (without client
 // authentication), decoded as a JSON client would see it.
 func (s *Server) Introspect(token string) map[string]any {
-	body, _ := s.introspection(s.world(), token, s.clock.Now()).MarshalJSON()
+	body := s.introspection(s.world(), token, s.clock.Now())
 	var m map[string]any
 	_ = json.Unmarshal(body, &m)
 	return m

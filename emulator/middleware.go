@@ -11,17 +11,15 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// requestID gives every response an X-Request-ID: the caller's, when it sent
-// a sane one, else one from the instance's request-id stream.
-func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id := c.Request().Header.Get(echo.HeaderXRequestID)
-		if !saneRequestID(id) {
-			id = s.reqIDs.uuid()
-		}
-		c.Response().Header().Set(echo.HeaderXRequestID, id)
-		return next(c)
+// setRequestID gives the response an X-Request-ID: the caller's, when it
+// sent a sane one, else one from the instance's request-id stream.
+func (s *Server) setRequestID(c echo.Context) string {
+	id := c.Request().Header.Get(echo.HeaderXRequestID)
+	if !saneRequestID(id) {
+		id = s.reqIDs.uuid()
 	}
+	c.Response().Header()[echo.HeaderXRequestID] = []string{id}
+	return id
 }
 
 // saneRequestID accepts short printable ASCII ids, so a hostile header
@@ -43,59 +41,57 @@ func saneRequestID(id string) bool {
 // (1 MB by default) before any handler runs, with a plain-text 431.
 const maxHeaderBytes = 64 << 10
 
-// limitHeaders answers oversized headers with a JSON 431.
-func limitHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		n := len(c.Request().RequestURI)
-		for k, vs := range c.Request().Header {
-			for _, v := range vs {
-				n += len(k) + len(v) + 4
-			}
+// headersTooLarge reports a request whose line and headers exceed
+// maxHeaderBytes, as an HTTPError so the renderer picks the path's shape
+// (OAuth on /oauth2/*, WorkOS elsewhere).
+func headersTooLarge(r *http.Request) error {
+	n := len(r.RequestURI)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
 		}
-		if n > maxHeaderBytes {
-			// An HTTPError: the renderer picks the path's shape (OAuth on
-			// /oauth2/*, WorkOS elsewhere).
-			return echo.NewHTTPError(http.StatusRequestHeaderFieldsTooLarge)
-		}
-		return next(c)
 	}
+	if n > maxHeaderBytes {
+		return echo.NewHTTPError(http.StatusRequestHeaderFieldsTooLarge)
+	}
+	return nil
 }
 
-// limitBody caps request bodies; reading past the cap fails with
-// *http.MaxBytesError, which the error handler renders as a 413.
-func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r := c.Request()
-		if r.ContentLength > maxBodyBytes {
-			return &http.MaxBytesError{Limit: maxBodyBytes}
-		}
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, maxBodyBytes)
-		return next(c)
-	}
-}
-
-// recoverPanic turns a panic into a logged 500 carrying the request id: a bug
+// handle runs a request past the checks that guard every route (header
+// size, CORS, scripted faults) and into its handler. A panic becomes an
+// error, which observe renders as a logged 500 with the request id: a bug
 // must not take the emulator (and every test using it) down.
-func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) (err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				if r == http.ErrAbortHandler {
-					panic(r)
-				}
-				err = fmt.Errorf("panic: %v", r)
+func (s *Server) handle(c echo.Context, next echo.HandlerFunc) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				panic(r)
 			}
-		}()
-		return next(c)
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	if err := headersTooLarge(c.Request()); err != nil {
+		return err
 	}
+	if done, err := s.applyCORS(c); done {
+		return err
+	}
+	if done, err := s.applyFault(c); done {
+		return err
+	}
+	return next(c)
 }
 
-// observe renders any error (so the status is final), then logs one line
-// per request and journals non-control requests. Paths are logged without
+// frontDoor is the one middleware every request passes (one closure per
+// request: Echo v4 rebuilds the chain for each). It sets the request id,
+// reads the body once (413 over the limit), runs the guards and the
+// handler (handle), renders any error so the status is final, then logs
+// one line and journals non-control requests. Paths are logged without
 // query strings, which may carry secrets; tokens and keys are never logged,
 // and the journal redacts them whenever it is read.
-func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *Server) frontDoor(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		requestID := s.setRequestID(c)
 		r := c.Request()
 		logging := s.log.Enabled(r.Context(), slog.LevelInfo)
 		journaling := !isControl(r.URL.Path)
@@ -124,13 +120,13 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		err := bodyErr
 		if err == nil {
-			err = next(c)
+			err = s.handle(c, next)
 		}
 		if err != nil {
 			c.Error(err)
 		}
 		if journaling {
-			s.journal.add(s.clock.Now(), c.Response().Header().Get(echo.HeaderXRequestID), r, body, c.Response().Status)
+			s.journal.add(s.clock.Now(), requestID, r, body, c.Response().Status)
 		}
 		if logging {
 			level := slog.LevelInfo
@@ -141,7 +137,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 				slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.Int("status", c.Response().Status),
 				slog.Float64("latency_ms", float64(wallSince(start).Microseconds())/1000),
-				slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)))
+				slog.String("request_id", requestID))
 		}
 		return nil
 	}

@@ -168,8 +168,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Pre(s.requestID)
-	e.Use(s.observe, s.recoverPanic, limitHeaders, s.cors, limitBody, s.injectFaults)
+	e.Use(s.frontDoor)
 	for _, rt := range s.routeTable() {
 		e.Add(rt.Method, rt.Path, rt.h, rt.mw...)
 	}
