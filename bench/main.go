@@ -75,6 +75,7 @@ func run() int {
 	flag.DurationVar(&cfg.settle, "settle", 2*time.Second, "wait after startup before reading idle RSS")
 	flag.DurationVar(&cfg.evictWait, "evict-wait", 3*time.Second, "wait after the clock advance before reading RSS (logins100k)")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the temporary directory (binary, fixtures, server logs)")
+	flag.IntVar(&serverProcs, "server-procs", defaultServerProcs(), "GOMAXPROCS of the server processes (default: all cores but one, so the load generator has its own; 0: unset)")
 	flag.Parse()
 	if cfg.conns < 1 || cfg.starts < 1 || cfg.logins < 1 {
 		fmt.Fprintln(os.Stderr, "bench: -conns, -starts and -logins must be positive")

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -108,6 +109,17 @@ var logSeq struct {
 	n int
 }
 
+// serverProcs is the GOMAXPROCS of server processes (0: the Go default).
+var serverProcs int
+
+// defaultServerProcs keeps one core for the load generator.
+func defaultServerProcs() int {
+	if n := runtime.NumCPU(); n >= 2 {
+		return n - 1
+	}
+	return 0
+}
+
 func startOnce(name, bin string, args []string, logDir string) (*proc, error) {
 	addr, err := freePort()
 	if err != nil {
@@ -125,6 +137,13 @@ func startOnce(name, bin string, args []string, logDir string) (*proc, error) {
 
 	cmd := exec.Command(bin, append(append([]string{}, args...), "--addr", addr)...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	if serverProcs > 0 {
+		// Leave the load generator a core of its own: on a small machine a
+		// saturated server and the client measuring it would otherwise
+		// take turns on the same cores, and the client's own scheduling
+		// delays would show up as the server's tail latency.
+		cmd.Env = append(os.Environ(), fmt.Sprintf("GOMAXPROCS=%d", serverProcs))
+	}
 	// The kernel kills the child if the harness dies without cleaning up.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	p := &proc{name: name, url: "http://" + addr, logPath: logPath, cmd: cmd, done: make(chan struct{})}

@@ -153,7 +153,7 @@ func (w *world) evict(e eviction, now time.Time) bool {
 	dead := func(t time.Time) bool { return !t.IsZero() && !now.Before(t.Add(evictGrace)) }
 	switch e.kind {
 	case evictAccess:
-		key := tokenKey([]byte(e.key))
+		key := parseTokenKey(e.key)
 		if rec := w.access[key]; rec != nil && dead(time.Unix(rec.exp, 0)) {
 			delete(w.access, key)
 			return true

@@ -24,14 +24,20 @@ type params map[string]string
 
 func (p params) get(k string) string { return p[k] }
 
-// bodyKey holds the body observe already read, so handlers do not read it
-// twice.
-const bodyKey = "authkit-emulator.body"
+// bufferedBody is a request body frontDoor already read: handlers take the
+// bytes from it instead of reading the request twice.
+type bufferedBody struct {
+	*bytes.Reader
+	b []byte
+}
+
+// Close does nothing: the bytes are in memory.
+func (bufferedBody) Close() error { return nil }
 
 // readBody reads the whole (size-limited) body.
 func readBody(c echo.Context) ([]byte, error) {
-	if b, ok := c.Get(bodyKey).([]byte); ok {
-		return b, nil
+	if bb, ok := c.Request().Body.(bufferedBody); ok {
+		return bb.b, nil
 	}
 	body, err := readSized(c.Request().Body, c.Request().ContentLength)
 	if err != nil {
@@ -104,13 +110,49 @@ func readForm(c echo.Context, oauth bool) (params, error) {
 	return parseForm(string(body), bad)
 }
 
-// parseForm decodes urlencoded text strictly (see readForm).
+// parseForm decodes urlencoded text strictly (see readForm), as
+// url.ParseQuery would (a ';' separator and a malformed escape are
+// errors), straight into params: forms are on the hot path.
 func parseForm(text string, bad func(int, string) *Error) (params, error) {
-	values, err := url.ParseQuery(text)
-	if err != nil {
-		return nil, bad(http.StatusBadRequest, "The form body is not valid application/x-www-form-urlencoded.")
+	out := make(params, 4)
+	malformed := func() error {
+		return bad(http.StatusBadRequest, "The form body is not valid application/x-www-form-urlencoded.")
 	}
-	return singleValues(values, bad)
+	for text != "" {
+		var pair string
+		pair, text, _ = strings.Cut(text, "&")
+		if pair == "" {
+			continue
+		}
+		if strings.IndexByte(pair, ';') >= 0 {
+			return nil, malformed()
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		var err error
+		if k, err = formUnescape(k); err != nil {
+			return nil, malformed()
+		}
+		if v, err = formUnescape(v); err != nil {
+			return nil, malformed()
+		}
+		if _, dup := out[k]; dup {
+			return nil, bad(http.StatusBadRequest, fmt.Sprintf("Parameter %q is included more than once.", printable(k)))
+		}
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return nil, bad(http.StatusBadRequest, "Parameters must be valid UTF-8.")
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// formUnescape decodes a form component, without work when it has nothing
+// to decode (a JWT or an id never has).
+func formUnescape(s string) (string, error) {
+	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
+		return s, nil
+	}
+	return url.QueryUnescape(s)
 }
 
 // singleValues flattens form or query values, rejecting repeated keys and

@@ -62,7 +62,7 @@ func (s *Server) introspection(w *world, token string, now time.Time) []byte {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	m := jsonMembers{b: append(make([]byte, 0, 384), `{"active":true`...)}
-	if rec := w.access[keyOf(token)]; rec != nil {
+	if rec := w.access[w.keyOf(token)]; rec != nil {
 		if !w.accessActive(rec, now) {
 			return inactiveBody
 		}

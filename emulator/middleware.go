@@ -110,8 +110,7 @@ func (s *Server) frontDoor(next echo.HandlerFunc) echo.HandlerFunc {
 				bodyErr = &http.MaxBytesError{Limit: maxBodyBytes}
 			default:
 				body = b
-				c.Set(bodyKey, b)
-				r.Body = io.NopCloser(bytes.NewReader(b))
+				r.Body = bufferedBody{bytes.NewReader(b), b}
 			}
 		}
 		var start time.Time

@@ -70,7 +70,7 @@ func (s *Server) userinfo(c echo.Context) error {
 	now := s.clock.Now()
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	rec := w.access[keyOf(token)]
+	rec := w.access[w.keyOf(token)]
 	if rec == nil || rec.family == familyM2M || !w.accessActive(rec, now) {
 		return oauthError(http.StatusUnauthorized, CodeInvalidToken, "The access token is invalid, expired or revoked.").
 			WithHeader("WWW-Authenticate", `Bearer error="invalid_token"`)

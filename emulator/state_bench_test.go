@@ -21,7 +21,7 @@ func fillWorld(w *world, n int, now time.Time) {
 		ss := &session{ID: id, UserID: aliceUser, ClientID: defaultClient, family: familyUM, Status: "active",
 			CreatedAt: now, lastActive: now, UpdatedAt: now, refreshToken: fmt.Sprintf("fill-refresh-%d", i)}
 		w.addSession(ss)
-		w.access[keyOf(fmt.Sprintf("fill-token-%d", i))] = &accessToken{family: familyUM, sessionID: id, sub: aliceUser,
+		w.access[w.keyOf(fmt.Sprintf("fill-token-%d", i))] = &accessToken{family: familyUM, sessionID: id, sub: aliceUser,
 			iat: now.Unix(), exp: now.Add(time.Hour).Unix(), kid: w.keys.active.kid}
 	}
 }

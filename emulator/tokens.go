@@ -64,10 +64,10 @@ func (s *Server) mint(ctx context.Context, w *world, spec mintSpec) (string, *ac
 	if err != nil {
 		return "", nil, err
 	}
-	tk := keyOf(token)
+	tk := w.keyOf(token)
 	w.mu.Lock()
 	w.access[tk] = rec
-	w.expireAt(time.Unix(rec.exp, 0), evictAccess, string(tk[:]))
+	w.expireAt(time.Unix(rec.exp, 0), evictAccess, tk.String())
 	if ss := w.sessions[rec.sessionID]; ss != nil {
 		ss.accessToken = ""
 		if spec.keep {
