@@ -54,13 +54,20 @@ func (r *result) cpuPerReq() time.Duration {
 	return r.cpu / time.Duration(r.n)
 }
 
-// cpuShare is the part of the machine's CPU time in the window that the
-// server and the harness used.
-func (r *result) cpuShare() float64 {
+// serverShare is the part of the server's cores it used in the window.
+func (r *result) serverShare() float64 {
 	if r.elapsed <= 0 {
 		return 0
 	}
-	return float64(r.cpu+r.client) / (r.elapsed.Seconds() * 1e9 * float64(runtime.NumCPU()))
+	return float64(r.cpu) / (r.elapsed.Seconds() * 1e9 * float64(serverCores()))
+}
+
+// serverCores is how many cores a server process may use.
+func serverCores() int {
+	if serverProcs > 0 {
+		return min(serverProcs, runtime.NumCPU())
+	}
+	return runtime.NumCPU()
 }
 
 // selfCPU is the harness's CPU time so far.

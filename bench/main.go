@@ -217,11 +217,11 @@ func (h *harness) noteRun(p *proc, r *result) {
 	if r.dials > int64(h.cfg.conns) {
 		h.note("%s, %s: %d connections opened for %d keep-alive connections", h.current, p.name, r.dials, h.cfg.conns)
 	}
-	// Server and client together are CPU-bound: when they got much less
-	// than the whole machine, other work took it and the run is noisy.
-	if share := r.cpuShare(); r.n >= 1000 && share > 0 && share < 0.7 {
-		h.note("%s, %s: server and client used %.0f%% of the %d cores (other work on the machine: numbers are noisy)",
-			h.current, p.name, 100*share, runtime.NumCPU())
+	// A saturated server uses the cores it may use: when it got much less,
+	// other work took them and the run is noisy.
+	if share := r.serverShare(); r.n >= 1000 && share > 0 && share < 0.6 {
+		h.note("%s, %s: the server used %.0f%% of its %d core(s) (other work on the machine, or a client-bound run: numbers are noisy)",
+			h.current, p.name, 100*share, serverCores())
 	}
 	if log := p.logTail(1500); log != "" {
 		h.note("%s, %s wrote: %s", h.current, p.name, log)
