@@ -115,7 +115,9 @@ func tree() string {
 	if err != nil {
 		return "unknown"
 	}
-	if st, err := git("status", "--porcelain"); err == nil && st != "" {
+	// Untracked files (the BENCHMARKS.md being written, say) are not
+	// changes to the code that was measured.
+	if st, err := git("status", "--porcelain", "--untracked-files=no"); err == nil && st != "" {
 		rev += " with uncommitted changes"
 	}
 	return rev
