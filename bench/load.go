@@ -79,6 +79,28 @@ func selfCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// mergeResults adds up the windows of one server.
+func mergeResults(rs []*result) *result {
+	m := &result{statuses: map[int]int{}}
+	for _, r := range rs {
+		m.n += r.n
+		m.elapsed += r.elapsed
+		m.lat = append(m.lat, r.lat...)
+		m.errors += r.errors
+		for s, n := range r.statuses {
+			m.statuses[s] += n
+		}
+		if m.sample == "" {
+			m.sample = r.sample
+		}
+		m.dials += r.dials
+		m.cpu += r.cpu
+		m.client += r.client
+	}
+	slices.Sort(m.lat)
+	return m
+}
+
 func (r *result) rps() float64 {
 	if r.elapsed <= 0 {
 		return 0

@@ -26,7 +26,7 @@ import (
 
 type config struct {
 	duration, warmup time.Duration
-	conns            int
+	conns, rounds    int
 	only             map[string]bool
 	markdown         string
 	check            bool
@@ -66,6 +66,7 @@ func run() int {
 	var only string
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "measured time per server and scenario")
 	flag.DurationVar(&cfg.warmup, "warmup", 2*time.Second, "warm-up before each measurement (same connections, not measured)")
+	flag.IntVar(&cfg.rounds, "rounds", 3, "alternate emulator and baseline this many times in a throughput scenario, -duration split between the rounds; the ratio is the median of the rounds'")
 	flag.IntVar(&cfg.conns, "conns", defaultConns(), "concurrent keep-alive connections (default 4×GOMAXPROCS, at least 8)")
 	flag.StringVar(&only, "only", "", "comma-separated scenarios: "+scenarioNames())
 	flag.StringVar(&cfg.markdown, "markdown", "", "also write the table as Markdown, with the machine and the command, to this file")
@@ -77,8 +78,8 @@ func run() int {
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the temporary directory (binary, fixtures, server logs)")
 	flag.IntVar(&serverProcs, "server-procs", defaultServerProcs(), "GOMAXPROCS of the server processes (default: all cores but one, so the load generator has its own; 0: unset)")
 	flag.Parse()
-	if cfg.conns < 1 || cfg.starts < 1 || cfg.logins < 1 {
-		fmt.Fprintln(os.Stderr, "bench: -conns, -starts and -logins must be positive")
+	if cfg.conns < 1 || cfg.starts < 1 || cfg.logins < 1 || cfg.rounds < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -conns, -starts, -logins and -rounds must be positive")
 		return 2
 	}
 	if only != "" {
@@ -210,12 +211,12 @@ func (h *harness) note(format string, args ...any) {
 
 // noteRun records what a run got wrong: errors (with their statuses and
 // the first body), connections that were not kept alive, server output.
-func (h *harness) noteRun(p *proc, r *result) {
+func (h *harness) noteRun(p *proc, r *result, windows int) {
 	if r.errors > 0 {
 		h.note("%s, %s: %d errors %v; first: %s", h.current, p.name, r.errors, r.statuses, r.sample)
 	}
-	if r.dials > int64(h.cfg.conns) {
-		h.note("%s, %s: %d connections opened for %d keep-alive connections", h.current, p.name, r.dials, h.cfg.conns)
+	if r.dials > int64(windows*h.cfg.conns) {
+		h.note("%s, %s: %d connections opened for %d keep-alive connections in %d window(s)", h.current, p.name, r.dials, h.cfg.conns, windows)
 	}
 	// A saturated server uses the cores it may use: when it got much less,
 	// other work took them and the run is noisy.

@@ -142,7 +142,7 @@ func (h *harness) logins100k() error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", p.name, err)
 	}
-	h.noteRun(p, res)
+	h.noteRun(p, res, 1)
 	loaded := p.mem()
 
 	if err := postJSON(p.url+"/_emulator/clock", map[string]string{"advance": "3h"}, nil); err != nil {
@@ -164,7 +164,7 @@ func (h *harness) logins100k() error {
 		if err != nil {
 			return err
 		}
-		h.noteRun(p, r)
+		h.noteRun(p, r, 1)
 		slowest = max(slowest, r.pct(1))
 	}
 	// Sample RSS while waiting (every 500 ms, changes only): how fast

@@ -45,10 +45,56 @@ type measured struct {
 	proc *proc
 }
 
-// measure drives p with the harness's load, reads its memory and stops it.
-func (h *harness) measure(p *proc, conns func(i int) (conn, error)) (*measured, error) {
+// pair measures the emulator serving w and a fresh baseline with the same
+// load, alternating between them for -rounds rounds: a machine that gets
+// busier or quieter during the scenario then moves both sides, not one.
+// emuConns sets up the emulator's connections (it may use the control
+// plane); baseConns those of the baseline. ratio is the median of the
+// rounds' req/s ratios.
+func (h *harness) pair(w *world, emuConns func(p *proc) (func(int) (conn, error), error),
+	baseConns func(p *proc) func(int) (conn, error)) (emu, base *measured, ratio float64, err error) {
+	p, err := h.startEmulator(w)
+	if err != nil {
+		return nil, nil, 0, err
+	}
 	defer p.stop()
-	l := h.load()
+	conns, err := emuConns(p)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("%s: setup: %v", p.name, err)
+	}
+	b, err := h.startBaseline()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	defer b.stop()
+	bconns := baseConns(b)
+	var er, br []*result
+	var ratios []float64
+	for round := range h.cfg.rounds {
+		l := h.load()
+		l.duration /= time.Duration(h.cfg.rounds)
+		if round > 0 {
+			l.warmup = min(l.warmup, 500*time.Millisecond) // the process is warm; the connections are new
+		}
+		re, err := h.drive(p, l, conns)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		rb, err := h.drive(b, l, bconns)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		er, br = append(er, re), append(br, rb)
+		if rb.rps() > 0 {
+			ratios = append(ratios, re.rps()/rb.rps())
+		}
+	}
+	emu, base = h.measured(p, er), h.measured(b, br)
+	return emu, base, median(ratios), nil
+}
+
+// drive runs one window of load against p.
+func (h *harness) drive(p *proc, l load, conns func(i int) (conn, error)) (*result, error) {
 	l.pid = p.pid
 	res, err := drive(l, conns)
 	if err == nil {
@@ -57,47 +103,32 @@ func (h *harness) measure(p *proc, conns func(i int) (conn, error)) (*measured, 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", p.name, err)
 	}
-	m := &measured{res: res, mem: p.mem(), proc: p}
-	h.noteRun(p, res)
-	return m, nil
+	return res, nil
 }
 
-// pair measures the emulator serving w, then a fresh baseline, with the
-// same load. emuConns sets up the emulator's connections (it may use the
-// control plane); baseConns those of the baseline.
-func (h *harness) pair(w *world, emuConns func(p *proc) (func(int) (conn, error), error),
-	baseConns func(p *proc) func(int) (conn, error)) (emu, base *measured, err error) {
-	p, err := h.startEmulator(w)
-	if err != nil {
-		return nil, nil, err
-	}
-	conns, err := emuConns(p)
-	if err != nil {
-		p.stop()
-		return nil, nil, fmt.Errorf("%s: setup: %v", p.name, err)
-	}
-	if emu, err = h.measure(p, conns); err != nil {
-		return nil, nil, err
-	}
-	if base, err = h.baseline(baseConns); err != nil {
-		return nil, nil, err
-	}
-	return emu, base, nil
+// measured merges p's rounds and reads its memory.
+func (h *harness) measured(p *proc, rounds []*result) *measured {
+	res := mergeResults(rounds)
+	h.noteRun(p, res, len(rounds))
+	return &measured{res: res, mem: p.mem(), proc: p}
 }
 
-func (h *harness) baseline(baseConns func(p *proc) func(int) (conn, error)) (*measured, error) {
-	b, err := h.startBaseline()
-	if err != nil {
-		return nil, err
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
 	}
-	return h.measure(b, baseConns(b))
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	if n := len(xs); n%2 == 0 {
+		return (xs[n/2-1] + xs[n/2]) / 2
+	}
+	return xs[len(xs)/2]
 }
 
 // ratioTarget adds the emulator's row, judged by its ratio to the baseline
-// (min 0: no target), and the baseline's. tail adds the check p99 ≤ 3× p50
+// (the median of the rounds'; min 0: no target), and the baseline's. tail adds the check p99 ≤ 3× p50
 // (and shows the baseline's p99/p50 next to it).
-func (h *harness) ratioTarget(scen, baseName string, emu, base *measured, min float64, tail bool) {
-	ratio := emu.res.rps() / base.res.rps()
+func (h *harness) ratioTarget(scen, baseName string, emu, base *measured, ratio, min float64, tail bool) {
 	var checks []check
 	if min > 0 {
 		checks = append(checks, check{fmt.Sprintf("≥ %.2f× baseline", min), fmt.Sprintf("%.2f×", ratio), ratio >= min})
@@ -116,7 +147,7 @@ func (h *harness) introspect() error {
 	body := func(token string) []byte {
 		return form(url.Values{"client_id": {w.m2mID}, "client_secret": {w.m2mSecret}, "token": {token}})
 	}
-	emu, base, err := h.pair(w, func(p *proc) (func(int) (conn, error), error) {
+	emu, base, ratio, err := h.pair(w, func(p *proc) (func(int) (conn, error), error) {
 		m, err := mintSession(p.url, w)
 		if err != nil {
 			return nil, err
@@ -128,14 +159,14 @@ func (h *harness) introspect() error {
 	if err != nil {
 		return err
 	}
-	h.ratioTarget("introspection (active token)", "(a) ParseForm→JSON", emu, base, 0.85, false)
+	h.ratioTarget("introspection (active token)", "(a) ParseForm→JSON", emu, base, ratio, 0.85, false)
 	return nil
 }
 
 func (h *harness) mint() error {
 	w := defaultWorld
 	body := form(url.Values{"grant_type": {"client_credentials"}, "client_id": {w.m2mID}, "client_secret": {w.m2mSecret}})
-	emu, base, err := h.pair(w, func(p *proc) (func(int) (conn, error), error) {
+	emu, base, ratio, err := h.pair(w, func(p *proc) (func(int) (conn, error), error) {
 		return expect(fixed(http.MethodPost, p.url+"/oauth2/token", formType, body), `"access_token"`), nil
 	}, func(p *proc) func(int) (conn, error) {
 		return expect(fixed(http.MethodPost, p.url+"/sign", formType, body), `"access_token"`)
@@ -143,7 +174,7 @@ func (h *harness) mint() error {
 	if err != nil {
 		return err
 	}
-	h.ratioTarget("client_credentials mint", "(b) RSA sign", emu, base, 0.90, true)
+	h.ratioTarget("client_credentials mint", "(b) RSA sign", emu, base, ratio, 0.90, true)
 	return nil
 }
 
@@ -166,7 +197,7 @@ func (h *harness) login() error {
 	var runs [2]*result
 	for i, w := range []*world{h.w10, h.w10k} {
 		bodies := loginBodies(w)
-		emu, base, err := h.pair(w, func(p *proc) (func(int) (conn, error), error) {
+		emu, base, ratio, err := h.pair(w, func(p *proc) (func(int) (conn, error), error) {
 			return expect(cycle(p.url+"/user_management/authenticate", jsonType, bodies, h.cfg.conns), `"access_token"`), nil
 		}, func(p *proc) func(int) (conn, error) {
 			return expect(cycle(p.url+"/sign", jsonType, bodies, h.cfg.conns), `"access_token"`)
@@ -174,7 +205,7 @@ func (h *harness) login() error {
 		if err != nil {
 			return err
 		}
-		h.ratioTarget("password login ("+w.name+")", "(b) RSA sign", emu, base, 0, false)
+		h.ratioTarget("password login ("+w.name+")", "(b) RSA sign", emu, base, ratio, 0, false)
 		runs[i] = emu.res
 	}
 	ratio := runs[1].rps() / runs[0].rps()
@@ -188,7 +219,7 @@ func (h *harness) login() error {
 
 func (h *harness) refresh() error {
 	w := defaultWorld
-	emu, base, err := h.pair(w, func(p *proc) (func(int) (conn, error), error) {
+	emu, base, ratio, err := h.pair(w, func(p *proc) (func(int) (conn, error), error) {
 		return func(int) (conn, error) {
 			mint := func() (string, error) {
 				m, err := mintSession(p.url, w)
@@ -207,7 +238,7 @@ func (h *harness) refresh() error {
 	if err != nil {
 		return err
 	}
-	h.ratioTarget("refresh rotation", "(b) RSA sign", emu, base, 0, false)
+	h.ratioTarget("refresh rotation", "(b) RSA sign", emu, base, ratio, 0, false)
 	return nil
 }
 
@@ -219,7 +250,7 @@ func (h *harness) discovery() error {
 // static compares a GET of the emulator with the baseline serving the
 // same bytes (captured from the emulator at start).
 func (h *harness) static(scen, path, file, want string) error {
-	emu, base, err := h.pair(defaultWorld, func(p *proc) (func(int) (conn, error), error) {
+	emu, base, ratio, err := h.pair(defaultWorld, func(p *proc) (func(int) (conn, error), error) {
 		return expect(fixed(http.MethodGet, p.url+path, "", nil), want), nil
 	}, func(p *proc) func(int) (conn, error) {
 		return expect(fixed(http.MethodGet, p.url+"/static/"+file, "", nil), want)
@@ -227,7 +258,7 @@ func (h *harness) static(scen, path, file, want string) error {
 	if err != nil {
 		return err
 	}
-	h.ratioTarget(scen, "(c) static bytes", emu, base, 0.85, false)
+	h.ratioTarget(scen, "(c) static bytes", emu, base, ratio, 0.85, false)
 	return nil
 }
 

@@ -118,12 +118,12 @@ func (h *harness) printTable(w io.Writer) {
 }
 
 func legend(cfg config) string {
-	return fmt.Sprintf(`load: %d keep-alive connections, %v warm-up, %v measured, per server; the emulator, then a fresh baseline process, per scenario.
+	return fmt.Sprintf(`load: %d keep-alive connections, %v measured per server in %d alternating rounds (emulator, baseline, emulator, …; a fresh baseline process per scenario), each round after a warm-up (%v in the first, at most 500ms after).
 baselines: bare net/http in a separate process: (a) ParseForm → fixed JSON, (b) the same plus one RSA-2048 PKCS#1 v1.5 SHA-256 signature, (c) pre-rendered bytes (the emulator's own JWKS / discovery document).
-vs baseline: the emulator's req/s over the baseline's (the targets), and (cpu …) the baseline's CPU/req over the emulator's.
+vs baseline: the median over the rounds of the emulator's req/s over the baseline's (the targets; a disturbed round does not decide it), and (cpu …) the baseline's CPU/req over the emulator's.
 CPU/req: the server process's user+system CPU time in the measured window (/proc/<pid>/stat, 10 ms ticks) per measured request; steadier than req/s on a shared machine.
 startup rows: p50 = median, p99 = slowest of %d starts (exec → first 200 on /_emulator/health, polled every 1 ms). peak RSS = VmHWM of the server process; MiB = 2^20 bytes.
-`, cfg.conns, cfg.warmup, cfg.duration, cfg.starts)
+`, cfg.conns, cfg.duration, cfg.rounds, cfg.warmup, cfg.starts)
 }
 
 func ms(d time.Duration) string {
