@@ -85,20 +85,26 @@ func mergeResults(rs []*result) *result {
 	for _, r := range rs {
 		m.n += r.n
 		m.elapsed += r.elapsed
-		m.lat = append(m.lat, r.lat...)
-		m.errors += r.errors
-		for s, n := range r.statuses {
-			m.statuses[s] += n
-		}
-		if m.sample == "" {
-			m.sample = r.sample
-		}
+		m.absorb(r.lat, r.errors, r.statuses, r.sample)
 		m.dials += r.dials
 		m.cpu += r.cpu
 		m.client += r.client
 	}
 	slices.Sort(m.lat)
 	return m
+}
+
+// absorb adds the latencies and errors of a worker or a window (sorting
+// is the caller's, once).
+func (r *result) absorb(lat []time.Duration, errors int, statuses map[int]int, sample string) {
+	r.lat = append(r.lat, lat...)
+	r.errors += errors
+	for s, n := range statuses {
+		r.statuses[s] += n
+	}
+	if r.sample == "" {
+		r.sample = sample
+	}
 }
 
 func (r *result) rps() float64 {
@@ -269,14 +275,7 @@ func drive(l load, newConn func(i int) (conn, error)) (*result, error) {
 		r.elapsed = end.Sub(start)
 	}
 	for _, w := range workers {
-		r.lat = append(r.lat, w.lat...)
-		r.errors += w.errors
-		for s, n := range w.statuses {
-			r.statuses[s] += n
-		}
-		if r.sample == "" {
-			r.sample = w.sample
-		}
+		r.absorb(w.lat, w.errors, w.statuses, w.sample)
 	}
 	slices.Sort(r.lat)
 	r.n = len(r.lat)
