@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -40,8 +41,8 @@ func (w *world) rolesFor(orgID string) []object {
 	for _, r := range w.orgRoles[orgID] {
 		own = append(own, r)
 	}
-	sortBySeq(env, func(r *role) uint64 { return r.seq })
-	sortBySeq(own, func(r *role) uint64 { return r.seq })
+	sortBySeq(env)
+	sortBySeq(own)
 	out := []object{}
 	for _, r := range append(env, own...) {
 		out = append(out, r.object())
@@ -50,8 +51,9 @@ func (w *world) rolesFor(orgID string) []object {
 }
 
 // roleScope resolves the role collection a route addresses: the
-// environment's, or an organization's (404 for an unknown organization).
-// Caller holds w.mu.
+// environment's, or an organization's (404 for an unknown organization;
+// nil until the organization has a role of its own, so reads need only the
+// read lock). Caller holds w.mu.
 func (w *world) roleScope(c echo.Context) (map[string]*role, string, error) {
 	orgID := c.Param("org")
 	if orgID == "" {
@@ -59,9 +61,6 @@ func (w *world) roleScope(c echo.Context) (map[string]*role, string, error) {
 	}
 	if w.orgs[orgID] == nil {
 		return nil, "", notFound("Organization", orgID)
-	}
-	if w.orgRoles[orgID] == nil {
-		w.orgRoles[orgID] = map[string]*role{}
 	}
 	return w.orgRoles[orgID], orgID, nil
 }
@@ -82,8 +81,8 @@ func (w *world) roleIn(c echo.Context) (*role, error) {
 // GET /authorization/organizations/{organizationId}/roles.
 func (s *Server) listRoles(c echo.Context) error {
 	w := s.world()
-	w.mu.Lock() // roleScope may create the organization's (empty) role map
-	defer w.mu.Unlock()
+	w.mu.RLock()
+	defer w.mu.RUnlock()
 	_, orgID, err := w.roleScope(c)
 	if err != nil {
 		return err
@@ -131,6 +130,10 @@ func (s *Server) createRole(c echo.Context) error {
 	if desc != nil {
 		r.Description = *desc
 	}
+	if roles == nil {
+		roles = map[string]*role{}
+		w.orgRoles[orgID] = roles
+	}
 	roles[slug] = r
 	return writeJSON(c, http.StatusCreated, r.object())
 }
@@ -147,20 +150,23 @@ func validSlug(s string) bool {
 	return true
 }
 
-// getRole serves GET on one role.
-func (s *Server) getRole(c echo.Context) error {
-	w := s.world()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	r, err := w.roleIn(c)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusOK, r.object())
+// renamable is what a PATCH of name and description changes: roles and
+// permissions.
+type renamable interface {
+	nameFields() (name, description *string, updatedAt *time.Time)
+	object() object
 }
 
-// updateRole serves PATCH on one role (name, description).
-func (s *Server) updateRole(c echo.Context) error {
+func (r *role) nameFields() (*string, *string, *time.Time) {
+	return &r.Name, &r.Description, &r.UpdatedAt
+}
+func (p *permission) nameFields() (*string, *string, *time.Time) {
+	return &p.Name, &p.Description, &p.UpdatedAt
+}
+
+// patchNamed serves a PATCH of name and description on the record find
+// addresses; omitted fields are unchanged.
+func patchNamed[T renamable](s *Server, c echo.Context, find func(*world, echo.Context) (T, error)) error {
 	b, err := readJSONBody(c)
 	if err != nil {
 		return err
@@ -172,13 +178,24 @@ func (s *Server) updateRole(c echo.Context) error {
 	w := s.world()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	r, err := w.roleIn(c)
+	v, err := find(w, c)
 	if err != nil {
 		return err
 	}
-	patch(&r.Name, &r.Description)
-	r.UpdatedAt = s.clock.Now()
-	return writeJSON(c, http.StatusOK, r.object())
+	name, description, updatedAt := v.nameFields()
+	patch(name, description)
+	*updatedAt = s.clock.Now()
+	return writeJSON(c, http.StatusOK, v.object())
+}
+
+// getRole serves GET on one role.
+func (s *Server) getRole(c echo.Context) error {
+	return readOne(s, c, (*world).roleIn, func(_ *world, r *role) object { return r.object() })
+}
+
+// updateRole serves PATCH on one role (name, description).
+func (s *Server) updateRole(c echo.Context) error {
+	return patchNamed(s, c, (*world).roleIn)
 }
 
 // deleteRole serves DELETE on an organization role; members holding it lose
@@ -272,15 +289,7 @@ func (s *Server) listPermissions(c echo.Context) error {
 	w := s.world()
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	page, meta, err := paginate(w.permOrder, func(p *permission) uint64 { return p.seq }, func(p *permission) string { return p.ID }, pg, w.seqOfID)
-	if err != nil {
-		return err
-	}
-	data := make([]object, len(page))
-	for i, p := range page {
-		data[i] = p.object()
-	}
-	return writeJSON(c, http.StatusOK, listBody(data, meta))
+	return writePage(c, w, w.permOrder, pg, (*permission).object)
 }
 
 // createPermission serves POST /authorization/permissions (201; 409 for a
@@ -316,46 +325,14 @@ func (s *Server) createPermission(c echo.Context) error {
 	return writeJSON(c, http.StatusCreated, p.object())
 }
 
-func (w *world) permissionFor(c echo.Context) (*permission, error) {
-	p := w.permissions[c.Param("slug")]
-	if p == nil {
-		return nil, notFound("Permission", c.Param("slug"))
-	}
-	return p, nil
-}
-
 // getPermission serves GET /authorization/permissions/{slug}.
 func (s *Server) getPermission(c echo.Context) error {
-	w := s.world()
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	p, err := w.permissionFor(c)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusOK, p.object())
+	return readOne(s, c, (*world).permissionFor, func(_ *world, p *permission) object { return p.object() })
 }
 
 // updatePermission serves PATCH /authorization/permissions/{slug}.
 func (s *Server) updatePermission(c echo.Context) error {
-	b, err := readJSONBody(c)
-	if err != nil {
-		return err
-	}
-	patch := b.nameDescription()
-	if err := b.err(); err != nil {
-		return err
-	}
-	w := s.world()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	p, err := w.permissionFor(c)
-	if err != nil {
-		return err
-	}
-	patch(&p.Name, &p.Description)
-	p.UpdatedAt = s.clock.Now()
-	return writeJSON(c, http.StatusOK, p.object())
+	return patchNamed(s, c, (*world).permissionFor)
 }
 
 // deletePermission serves DELETE /authorization/permissions/{slug}: roles

@@ -260,9 +260,9 @@ func (s *Server) sendVerificationEmail(c echo.Context) error {
 	now := s.clock.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	u := w.users[c.Param("id")]
-	if u == nil {
-		return notFound("User", c.Param("id"))
+	u, err := w.userFor(c)
+	if err != nil {
+		return err
 	}
 	if u.EmailVerified {
 		return apiError(http.StatusBadRequest, "email_already_verified", "The user's e-mail is already verified.")
@@ -281,9 +281,9 @@ func (s *Server) confirmEmail(c echo.Context) error {
 	now := s.clock.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	u := w.users[c.Param("id")]
-	if u == nil {
-		return notFound("User", c.Param("id"))
+	u, err := w.userFor(c)
+	if err != nil {
+		return err
 	}
 	if u.EmailVerified {
 		return apiError(http.StatusBadRequest, "email_previously_verified", "The user's e-mail is already verified.")

@@ -87,15 +87,7 @@ func (s *Server) listInvitations(c echo.Context) error {
 			list = append(list, inv)
 		}
 	}
-	page, meta, err := paginate(list, func(i *invitation) uint64 { return i.seq }, func(i *invitation) string { return i.id }, pg, w.seqOfID)
-	if err != nil {
-		return err
-	}
-	data := make([]object, len(page))
-	for i, inv := range page {
-		data[i] = w.invitationObject(inv, now)
-	}
-	return writeJSON(c, http.StatusOK, listBody(data, meta))
+	return writePage(c, w, list, pg, func(inv *invitation) object { return w.invitationObject(inv, now) })
 }
 
 // createInvitation serves POST /user_management/invitations (201): the
@@ -161,36 +153,22 @@ func (s *Server) createInvitation(c echo.Context) error {
 	return writeJSON(c, http.StatusCreated, w.invitationObject(inv, now))
 }
 
-func (w *world) invitationFor(c echo.Context) (*invitation, error) {
-	inv := w.invitations[c.Param("id")]
-	if inv == nil {
-		return nil, notFound("Invitation", c.Param("id"))
-	}
-	return inv, nil
+// invitationNow renders an invitation with its state at the instance's now.
+func (s *Server) invitationNow(w *world, inv *invitation) object {
+	return w.invitationObject(inv, s.clock.Now())
 }
 
 // getInvitation serves GET /user_management/invitations/{id}.
 func (s *Server) getInvitation(c echo.Context) error {
-	w := s.world()
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	inv, err := w.invitationFor(c)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusOK, w.invitationObject(inv, s.clock.Now()))
+	return readOne(s, c, (*world).invitationFor, s.invitationNow)
 }
 
 // getInvitationByToken serves GET /user_management/invitations/by_token/{token}.
 func (s *Server) getInvitationByToken(c echo.Context) error {
-	w := s.world()
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	inv := w.invitationsByToken[c.Param("token")]
-	if inv == nil {
-		return notFound("Invitation", c.Param("token"))
+	byToken := func(w *world, c echo.Context) (*invitation, error) {
+		return byParam(c, w.invitationsByToken, "token", "Invitation")
 	}
-	return writeJSON(c, http.StatusOK, w.invitationObject(inv, s.clock.Now()))
+	return readOne(s, c, byToken, s.invitationNow)
 }
 
 // acceptInvitationLocked accepts a pending invitation for a user: the user

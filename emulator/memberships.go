@@ -69,15 +69,7 @@ func (s *Server) listMemberships(c echo.Context) error {
 			list = append(list, m)
 		}
 	}
-	page, meta, err := paginate(list, func(m *membership) uint64 { return m.seq }, func(m *membership) string { return m.ID }, pg, w.seqOfID)
-	if err != nil {
-		return err
-	}
-	data := make([]object, len(page))
-	for i, m := range page {
-		data[i] = w.membershipObject(m)
-	}
-	return writeJSON(c, http.StatusOK, listBody(data, meta))
+	return writePage(c, w, list, pg, func(m *membership) object { return w.membershipObject(m) })
 }
 
 // roleSlugs reads role_slug or role_slugs and checks the roles exist for
@@ -171,25 +163,9 @@ func (s *Server) newMembership(w *world, userID, orgID string, roles []string, s
 	return m
 }
 
-// membershipFor finds a membership by path id. Caller holds w.mu.
-func (w *world) membershipFor(c echo.Context) (*membership, error) {
-	m := w.memberships[c.Param("id")]
-	if m == nil {
-		return nil, notFound("Organization membership", c.Param("id"))
-	}
-	return m, nil
-}
-
 // getMembership serves GET /user_management/organization_memberships/{id}.
 func (s *Server) getMembership(c echo.Context) error {
-	w := s.world()
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	m, err := w.membershipFor(c)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusOK, w.membershipObject(m))
+	return readOne(s, c, (*world).membershipFor, (*world).membershipObject)
 }
 
 // updateMembership serves PUT /user_management/organization_memberships/{id}:

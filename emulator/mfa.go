@@ -62,7 +62,7 @@ func (w *world) factorsOf(userID string) []*authFactor {
 			out = append(out, f)
 		}
 	}
-	sortBySeq(out, func(f *authFactor) uint64 { return f.seq })
+	sortBySeq(out)
 	return out
 }
 
@@ -131,9 +131,9 @@ func (s *Server) createChallenge(c echo.Context) error {
 	now := s.clock.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f := w.factors[c.Param("id")]
-	if f == nil {
-		return notFound("Authentication factor", c.Param("id"))
+	f, err := byParam(c, w.factors, "id", "Authentication factor")
+	if err != nil {
+		return err
 	}
 	return writeJSON(c, http.StatusCreated, challengeObject(s.challenge(w, f, now)))
 }
@@ -158,9 +158,9 @@ func (s *Server) enrollFactor(c echo.Context) error {
 	now := s.clock.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	u := w.users[c.Param("id")]
-	if u == nil {
-		return notFound("User", c.Param("id"))
+	u, err := w.userFor(c)
+	if err != nil {
+		return err
 	}
 	if secret == "" {
 		secret = base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString([]byte(s.ids.token(20)))
@@ -184,8 +184,8 @@ func (s *Server) listFactors(c echo.Context) error {
 	w := s.world()
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	if w.users[c.Param("id")] == nil {
-		return notFound("User", c.Param("id"))
+	if _, err := w.userFor(c); err != nil {
+		return err
 	}
 	data := []object{}
 	for _, f := range w.factorsOf(c.Param("id")) {

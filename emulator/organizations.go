@@ -63,15 +63,7 @@ func (s *Server) listOrganizations(c echo.Context) error {
 			}
 		}
 	}
-	page, meta, err := paginate(orgs, func(o *organization) uint64 { return o.seq }, func(o *organization) string { return o.ID }, pg, w.seqOfID)
-	if err != nil {
-		return err
-	}
-	data := make([]object, len(page))
-	for i, o := range page {
-		data[i] = o.object()
-	}
-	return writeJSON(c, http.StatusOK, listBody(data, meta))
+	return writePage(c, w, orgs, pg, (*organization).object)
 }
 
 // orgFields are what create and update read.
@@ -183,26 +175,15 @@ func (s *Server) createOrganization(c echo.Context) error {
 
 // getOrganization serves GET /organizations/{id}.
 func (s *Server) getOrganization(c echo.Context) error {
-	w := s.world()
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	o := w.orgs[c.Param("id")]
-	if o == nil {
-		return notFound("Organization", c.Param("id"))
-	}
-	return writeJSON(c, http.StatusOK, o.object())
+	return readOne(s, c, (*world).orgFor, func(_ *world, o *organization) object { return o.object() })
 }
 
 // getOrganizationByExternalID serves GET /organizations/external_id/{external_id}.
 func (s *Server) getOrganizationByExternalID(c echo.Context) error {
-	w := s.world()
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	o := w.orgsByExternal[c.Param("external_id")]
-	if o == nil {
-		return notFound("Organization", c.Param("external_id"))
+	byExternal := func(w *world, c echo.Context) (*organization, error) {
+		return byParam(c, w.orgsByExternal, "external_id", "Organization")
 	}
-	return writeJSON(c, http.StatusOK, o.object())
+	return readOne(s, c, byExternal, func(_ *world, o *organization) object { return o.object() })
 }
 
 // updateOrganization serves PUT /organizations/{id}: omitted fields are
@@ -217,9 +198,9 @@ func (s *Server) updateOrganization(c echo.Context) error {
 	now := s.clock.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	o := w.orgs[c.Param("id")]
-	if o == nil {
-		return notFound("Organization", c.Param("id"))
+	o, err := w.orgFor(c)
+	if err != nil {
+		return err
 	}
 	metadata := o.Metadata
 	if f.metadataGiven {
@@ -260,9 +241,9 @@ func (s *Server) deleteOrganization(c echo.Context) error {
 	w := s.world()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	o := w.orgs[c.Param("id")]
-	if o == nil {
-		return notFound("Organization", c.Param("id"))
+	o, err := w.orgFor(c)
+	if err != nil {
+		return err
 	}
 	for _, m := range append([]*membership(nil), w.orgMemberships[o.ID]...) {
 		w.removeMembership(m)
@@ -283,9 +264,9 @@ func (s *Server) legacyOrganizationRoles(c echo.Context) error {
 	w := s.world()
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	o := w.orgs[c.Param("id")]
-	if o == nil {
-		return notFound("Organization", c.Param("id"))
+	o, err := w.orgFor(c)
+	if err != nil {
+		return err
 	}
 	return writeJSON(c, http.StatusOK, object{{"object", "list"}, {"data", w.rolesFor(o.ID)}})
 }

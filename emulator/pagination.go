@@ -1,6 +1,10 @@
 package emulator
 
 import (
+	"cmp"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
 	"net/url"
 	"slices"
 	"sort"
@@ -47,7 +51,9 @@ func parsePage(q url.Values) (pageParams, error) {
 // position comes from seqOf, which remembers deleted objects too, so
 // cursors stay valid while items are added and removed. The work is a
 // binary search plus the page: O(log n + limit).
-func paginate[T any](items []T, seq func(T) uint64, id func(T) string, pg pageParams, seqOf func(string) (uint64, bool)) ([]T, object, error) {
+func paginate[T listed](items []T, pg pageParams, seqOf func(string) (uint64, bool)) ([]T, object, error) {
+	seq := func(v T) uint64 { s, _ := v.listKey(); return s }
+	id := func(v T) string { _, i := v.listKey(); return i }
 	n := len(items)
 	cursor := func(c, field string) (uint64, error) {
 		cs, ok := seqOf(c)
@@ -111,12 +117,45 @@ func paginate[T any](items []T, seq func(T) uint64, id func(T) string, pg pagePa
 	return out, object{{"before", before}, {"after", after}}, nil
 }
 
+// writePage answers a list request: the page of items (in creation order)
+// that pg selects, each rendered by render, in the WorkOS list envelope.
+func writePage[T listed, R any](c echo.Context, w *world, items []T, pg pageParams, render func(T) R) error {
+	page, meta, err := paginate(items, pg, w.seqOfID)
+	if err != nil {
+		return err
+	}
+	data := make([]R, len(page))
+	for i, v := range page {
+		data[i] = render(v)
+	}
+	return writeJSON(c, http.StatusOK, listBody(data, meta))
+}
+
+// listed is a record in a WorkOS list: its creation sequence orders the
+// list and its id is the cursor.
+type listed interface {
+	listKey() (seq uint64, id string)
+}
+
+func (u *user) listKey() (uint64, string)         { return u.seq, u.ID }
+func (o *organization) listKey() (uint64, string) { return o.seq, o.ID }
+func (m *membership) listKey() (uint64, string)   { return m.seq, m.ID }
+func (r *role) listKey() (uint64, string)         { return r.seq, r.ID }
+func (p *permission) listKey() (uint64, string)   { return p.seq, p.ID }
+func (i *invitation) listKey() (uint64, string)   { return i.seq, i.id }
+func (ss *session) listKey() (uint64, string)     { return ss.seq, ss.ID }
+func (f *authFactor) listKey() (uint64, string)   { return f.seq, f.id }
+
 // listBody is the WorkOS list envelope.
 func listBody(data any, meta object) object {
 	return object{{"object", "list"}, {"data", data}, {"list_metadata", meta}}
 }
 
-// sortBySeq sorts objects into creation order.
-func sortBySeq[T any](s []T, seq func(T) uint64) {
-	sort.Slice(s, func(i, j int) bool { return seq(s[i]) < seq(s[j]) })
+// sortBySeq sorts records into creation order.
+func sortBySeq[T listed](s []T) {
+	slices.SortFunc(s, func(a, b T) int {
+		sa, _ := a.listKey()
+		sb, _ := b.listKey()
+		return cmp.Compare(sa, sb)
+	})
 }

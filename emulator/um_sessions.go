@@ -43,15 +43,7 @@ func (s *Server) listUserSessions(c echo.Context) error {
 			sessions = append(sessions, ss)
 		}
 	}
-	page, meta, err := paginate(sessions, func(ss *session) uint64 { return ss.seq }, func(ss *session) string { return ss.ID }, pg, w.seqOfID)
-	if err != nil {
-		return err
-	}
-	data := make([]object, len(page))
-	for i, ss := range page {
-		data[i] = w.sessionObject(ss, now)
-	}
-	return writeJSON(c, http.StatusOK, listBody(data, meta))
+	return writePage(c, w, sessions, pg, func(ss *session) object { return w.sessionObject(ss, now) })
 }
 
 // revokeSession serves POST /user_management/sessions/revoke.

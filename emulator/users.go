@@ -52,20 +52,12 @@ func (s *Server) listUsers(c echo.Context) error {
 					users = append(users, u)
 				}
 			}
-			sortBySeq(users, func(u *user) uint64 { return u.seq })
+			sortBySeq(users)
 		} else if u := w.byEmail[emailKey(email)]; u != nil {
 			users = []*user{u}
 		}
 	}
-	page, meta, err := paginate(users, func(u *user) uint64 { return u.seq }, func(u *user) string { return u.ID }, pg, w.seqOfID)
-	if err != nil {
-		return err
-	}
-	data := make([]User, len(page))
-	for i, u := range page {
-		data[i] = u.object()
-	}
-	return writeJSON(c, http.StatusOK, listBody(data, meta))
+	return writePage(c, w, users, pg, (*user).object)
 }
 
 // userErr is a 400 user_creation_error with its errors list.
@@ -159,14 +151,10 @@ func (s *Server) getUserAPI(c echo.Context) error {
 
 // getUserByExternalID serves GET /user_management/users/external_id/{external_id}.
 func (s *Server) getUserByExternalID(c echo.Context) error {
-	w := s.world()
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	u := w.usersByExternal[c.Param("external_id")]
-	if u == nil {
-		return notFound("User", c.Param("external_id"))
+	byExternal := func(w *world, c echo.Context) (*user, error) {
+		return byParam(c, w.usersByExternal, "external_id", "User")
 	}
-	return writeJSON(c, http.StatusOK, u.object())
+	return readOne(s, c, byExternal, func(_ *world, u *user) User { return u.object() })
 }
 
 // updateUserAPI serves PUT /user_management/users/{id}: omitted fields are
@@ -180,9 +168,9 @@ func (s *Server) updateUserAPI(c echo.Context) error {
 	now := s.clock.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	u := w.users[c.Param("id")]
-	if u == nil {
-		return notFound("User", c.Param("id"))
+	u, err := w.userFor(c)
+	if err != nil {
+		return err
 	}
 	email := u.Email
 	if b.has("email") {
@@ -252,9 +240,9 @@ func (s *Server) deleteUserAPI(c echo.Context) error {
 	now := s.clock.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	u := w.users[c.Param("id")]
-	if u == nil {
-		return notFound("User", c.Param("id"))
+	u, err := w.userFor(c)
+	if err != nil {
+		return err
 	}
 	w.deleteUser(u, now)
 	return c.NoContent(http.StatusOK)
