@@ -169,15 +169,8 @@ func (s *Server) umPassword(c echo.Context, w *world, p params, _ bool) error {
 	if err := required(p, "email", "password"); err != nil {
 		return err
 	}
-	w.mu.RLock()
-	u := w.byEmail[emailKey(p.get("email"))]
-	ok := u != nil && u.checkPassword(p.get("password"))
-	var id string
-	if ok {
-		id = u.ID
-	}
-	w.mu.RUnlock()
-	if !ok {
+	id := w.passwordUser(p.get("email"), p.get("password"))
+	if id == "" {
 		return apiError(http.StatusBadRequest, CodeInvalidCredentials, "Invalid credentials.")
 	}
 	a := attempt{userID: id, method: "Password"}

@@ -162,29 +162,34 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		return err
 	}
 	w := s.world()
+	var passwordUser string // checked before the write lock: bcrypt is slow
+	if form.get("action") == "password" {
+		passwordUser = w.passwordUser(form.get("email"), form.get("password"))
+	}
 	w.mu.Lock()
 	var out outcome
 	if f, err := s.flowFor(w, form.get("flow")); err != nil {
 		out.err = err
 	} else {
-		out = s.loginAction(w, f, form)
+		out = s.loginAction(w, f, form, passwordUser)
 	}
 	w.mu.Unlock()
 	return s.render(c, out)
 }
 
-// loginAction applies one submitted form to the flow. Caller holds w.mu.
-func (s *Server) loginAction(w *world, f *loginFlow, form params) outcome {
+// loginAction applies one submitted form to the flow; passwordUser is the
+// user a "password" action's credentials named ("" when wrong). Caller
+// holds w.mu.
+func (s *Server) loginAction(w *world, f *loginFlow, form params, passwordUser string) outcome {
 	now := s.clock.Now()
 	again := func(step, msg string) outcome { return outcome{page: w.page(f, step, msg)} }
 	switch form.get("action") {
 	case "password":
-		u := w.byEmail[emailKey(form.get("email"))]
-		if u == nil || !u.checkPassword(form.get("password")) {
+		if passwordUser == "" {
 			f.loginHint = form.get("email")
 			return again("sign-in", "Incorrect email or password.")
 		}
-		f.attempt = &attempt{userID: u.ID, method: "Password", orgID: f.orgID}
+		f.attempt = &attempt{userID: passwordUser, method: "Password", orgID: f.orgID}
 	case "continue":
 		u := w.users[form.get("user_id")]
 		if u == nil {

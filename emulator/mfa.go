@@ -18,7 +18,6 @@ import (
 // authFactor is a TOTP factor of a user (from fixtures' totp_secret, or
 // enrolled over the API).
 type authFactor struct {
-	seq       uint64
 	id        string
 	userID    string
 	secret    string // base32
@@ -54,24 +53,16 @@ func qrDataURI(uri string) (string, error) {
 	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes()), nil
 }
 
-// factorsOf lists a user's factors. Caller holds w.mu.
-func (w *world) factorsOf(userID string) []*authFactor {
-	var out []*authFactor
-	for _, f := range w.factors {
-		if f.userID == userID {
-			out = append(out, f)
-		}
-	}
-	sortBySeq(out)
-	return out
-}
+// factorsOf lists a user's factors in creation order. Caller holds w.mu.
+func (w *world) factorsOf(userID string) []*authFactor { return w.userFactors[userID] }
 
 // addFactor registers a TOTP factor. Caller holds w.mu.
 func (s *Server) addFactor(w *world, userID, secret, issuer, account string, now time.Time) *authFactor {
 	id := "auth_factor_" + s.ids.ulid(now)
-	f := &authFactor{seq: w.nextSeq(id), id: id, userID: userID, secret: secret,
+	f := &authFactor{id: id, userID: userID, secret: secret,
 		issuer: issuer, account: account, createdAt: now}
 	w.factors[f.id] = f
+	w.userFactors[userID] = append(w.userFactors[userID], f)
 	return f
 }
 

@@ -144,7 +144,6 @@ func (r *role) listKey() (uint64, string)         { return r.seq, r.ID }
 func (p *permission) listKey() (uint64, string)   { return p.seq, p.ID }
 func (i *invitation) listKey() (uint64, string)   { return i.seq, i.id }
 func (ss *session) listKey() (uint64, string)     { return ss.seq, ss.ID }
-func (f *authFactor) listKey() (uint64, string)   { return f.seq, f.id }
 
 // listBody is the WorkOS list envelope.
 func listBody(data any, meta object) object {

@@ -257,11 +257,10 @@ func (w *world) deleteUser(u *user, now time.Time) {
 	for _, m := range append([]*membership(nil), w.userMemberships[u.ID]...) {
 		w.removeMembership(m)
 	}
-	for id, f := range w.factors {
-		if f.userID == u.ID {
-			delete(w.factors, id)
-		}
+	for _, f := range w.userFactors[u.ID] {
+		delete(w.factors, f.id)
 	}
+	delete(w.userFactors, u.ID)
 	w.removeUser(u)
 }
 

@@ -56,14 +56,17 @@ type world struct {
 	orgRoles map[string]map[string]*role
 
 	// sign-in state
-	flows      map[string]*loginFlow   // hosted login in progress, by id
-	codes      map[string]*authCode    // authorization codes
-	pending    map[string]*pendingAuth // pending authentication tokens
-	devices    map[string]*deviceAuth  // by device_code
-	userCodes  map[string]*deviceAuth  // by user_code
-	factors    map[string]*authFactor  // TOTP factors, by id
-	challenges map[string]*authChallenge
-	outbox     *outbox
+	flows     map[string]*loginFlow   // hosted login in progress, by id
+	codes     map[string]*authCode    // authorization codes
+	pending   map[string]*pendingAuth // pending authentication tokens
+	devices   map[string]*deviceAuth  // by device_code
+	userCodes map[string]*deviceAuth  // by user_code
+	factors   map[string]*authFactor  // TOTP factors, by id
+	// userFactors are each user's factors in creation order: a sign-in
+	// asks for them, so it must not scan every factor.
+	userFactors map[string][]*authFactor
+	challenges  map[string]*authChallenge
+	outbox      *outbox
 
 	// jwtTemplate adds custom claims to User Management tokens (nil: none).
 	jwtTemplate *jwtTemplate
@@ -150,16 +153,27 @@ type user struct {
 	UpdatedAt         time.Time
 }
 
-// checkPassword compares a password with the fixture's plain password in
-// constant time, or with its bcrypt hash.
-func (u *user) checkPassword(pw string) bool {
-	switch {
-	case u.password != nil:
-		return subtle.ConstantTimeCompare(u.password, []byte(pw)) == 1
-	case u.passwordHash != nil:
-		return bcrypt.CompareHashAndPassword(u.passwordHash, []byte(pw)) == nil
+// passwordUser is the id of the user email names when pw is their
+// password, else "". It compares outside the world lock: a bcrypt hash
+// takes tens of milliseconds, and holding even the read lock that long
+// would stall every mint queued behind it. Passwords are replaced, never
+// changed in place, so the copies stay valid. Caller must not hold w.mu.
+func (w *world) passwordUser(email, pw string) string {
+	w.mu.RLock()
+	u := w.byEmail[emailKey(email)]
+	var id string
+	var plain, hash []byte
+	if u != nil {
+		id, plain, hash = u.ID, u.password, u.passwordHash
 	}
-	return false
+	w.mu.RUnlock()
+	switch {
+	case plain != nil && subtle.ConstantTimeCompare(plain, []byte(pw)) == 1:
+		return id
+	case plain == nil && hash != nil && bcrypt.CompareHashAndPassword(hash, []byte(pw)) == nil:
+		return id
+	}
+	return ""
 }
 
 func (u *user) hasPassword() bool { return u.password != nil || u.passwordHash != nil }
@@ -330,7 +344,7 @@ func newWorld(env *environment, keys *keyRing) *world {
 		orgAPIKeys: map[string]*orgAPIKey{},
 		flows:      map[string]*loginFlow{}, codes: map[string]*authCode{}, pending: map[string]*pendingAuth{},
 		devices: map[string]*deviceAuth{}, userCodes: map[string]*deviceAuth{},
-		factors: map[string]*authFactor{}, challenges: map[string]*authChallenge{}, outbox: &outbox{},
+		factors: map[string]*authFactor{}, userFactors: map[string][]*authFactor{}, challenges: map[string]*authChallenge{}, outbox: &outbox{},
 		seqByID: map[string]uint64{}, touchedUsers: map[string]bool{},
 		tokenSeeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 	}
