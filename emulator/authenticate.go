@@ -51,10 +51,10 @@ func (s *Server) authenticate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	gt := p.get("grant_type")
-	if gt == "" {
-		return oauthError(http.StatusBadRequest, CodeInvalidRequest, "The grant_type parameter is required.")
+	if err := required(p, "grant_type"); err != nil {
+		return err
 	}
+	gt := p.get("grant_type")
 	g, ok := s.umGrantTable[gt]
 	if !ok {
 		return oauthError(http.StatusBadRequest, CodeUnsupportedGrantType, fmt.Sprintf("Grant type %q is not supported.", printable(gt)))
@@ -96,9 +96,16 @@ func required(p params, names ...string) error {
 	return nil
 }
 
-func clientMeta(c echo.Context, p params) (ip, ua string) {
-	ip, ua = p.get("ip_address"), p.get("user_agent")
-	return ip, ua
+// signIn completes a first-factor sign-in of the API: the caller's
+// ip_address and user_agent for the session, the invitation it accepts,
+// then the pipeline (interruptions or the session and its tokens).
+func (s *Server) signIn(c echo.Context, w *world, p params, a attempt) error {
+	a.ip, a.userAgent = p.get("ip_address"), p.get("user_agent")
+	if err := s.applyInvitation(w, &a, p.get("invitation_token")); err != nil {
+		return err
+	}
+	body, err := s.completeSignIn(c.Request().Context(), w, a)
+	return respond(c, body, err)
 }
 
 // respond writes a completed sign-in.
@@ -120,8 +127,9 @@ var errBadCode = oauthError(http.StatusBadRequest, CodeInvalidGrant, "The author
 
 // redeemCode consumes an authorization code of the given client, checking
 // PKCE: with a challenge the verifier is required (and the secret is not);
-// without one the client must authenticate.
-func (s *Server) redeemCode(w *world, code, clientID, verifier, redirectURI string, authenticated, checkRedirect bool) (*authCode, error) {
+// without one the client must authenticate. A non-empty redirectURI must be
+// the authorization request's.
+func (s *Server) redeemCode(w *world, code, clientID, verifier, redirectURI string, authenticated bool) (*authCode, error) {
 	now := s.clock.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -132,7 +140,7 @@ func (s *Server) redeemCode(w *world, code, clientID, verifier, redirectURI stri
 	// A code is single use: even a failed exchange (bad verifier) burns it,
 	// as RFC 6749 §4.1.2 advises against code replay.
 	delete(w.codes, code)
-	if checkRedirect && redirectURI != ac.redirectURI {
+	if redirectURI != "" && redirectURI != ac.redirectURI { // Connect sends it; User Management does not
 		return nil, oauthError(http.StatusBadRequest, CodeInvalidGrant, "redirect_uri does not match the authorization request.")
 	}
 	switch {
@@ -152,17 +160,11 @@ func (s *Server) umAuthorizationCode(c echo.Context, w *world, p params, secretO
 	if err := required(p, "code"); err != nil {
 		return err
 	}
-	ac, err := s.redeemCode(w, p.get("code"), w.env.clientID, p.get("code_verifier"), "", secretOK, false)
+	ac, err := s.redeemCode(w, p.get("code"), w.env.clientID, p.get("code_verifier"), "", secretOK)
 	if err != nil {
 		return err
 	}
-	a := ac.attempt
-	a.ip, a.userAgent = clientMeta(c, p)
-	if err := s.applyInvitation(w, &a, p.get("invitation_token")); err != nil {
-		return err
-	}
-	body, err := s.completeSignIn(c.Request().Context(), w, a)
-	return respond(c, body, err)
+	return s.signIn(c, w, p, ac.attempt)
 }
 
 func (s *Server) umPassword(c echo.Context, w *world, p params, _ bool) error {
@@ -173,13 +175,7 @@ func (s *Server) umPassword(c echo.Context, w *world, p params, _ bool) error {
 	if id == "" {
 		return apiError(http.StatusBadRequest, CodeInvalidCredentials, "Invalid credentials.")
 	}
-	a := attempt{userID: id, method: "Password"}
-	a.ip, a.userAgent = clientMeta(c, p)
-	if err := s.applyInvitation(w, &a, p.get("invitation_token")); err != nil {
-		return err
-	}
-	body, err := s.completeSignIn(c.Request().Context(), w, a)
-	return respond(c, body, err)
+	return s.signIn(c, w, p, attempt{userID: id, method: "Password"})
 }
 
 // umRefresh rotates a User Management refresh token; organization_id
@@ -190,7 +186,7 @@ func (s *Server) umRefresh(c echo.Context, w *world, p params, _ bool) error {
 	if err := required(p, "refresh_token"); err != nil {
 		return err
 	}
-	ss, _, err := s.rotateRefresh(w, p.get("refresh_token"), w.env.clientID, familyUM, p.get("organization_id"))
+	ss, err := s.rotateRefresh(w, p.get("refresh_token"), w.env.clientID, familyUM, p.get("organization_id"))
 	if err != nil {
 		return err
 	}
@@ -206,13 +202,7 @@ func (s *Server) umMagicAuth(c echo.Context, w *world, p params, _ bool) error {
 	if err != nil {
 		return err
 	}
-	a := attempt{userID: userID, method: "MagicAuth", emailVerified: true}
-	a.ip, a.userAgent = clientMeta(c, p)
-	if err := s.applyInvitation(w, &a, p.get("invitation_token")); err != nil {
-		return err
-	}
-	body, err := s.completeSignIn(c.Request().Context(), w, a)
-	return respond(c, body, err)
+	return s.signIn(c, w, p, attempt{userID: userID, method: "MagicAuth", emailVerified: true})
 }
 
 // continuePending applies the step a pending sign-in waits for (reasons)

@@ -54,7 +54,6 @@ type loginFlow struct {
 // exchanged at /user_management/authenticate or /oauth2/token.
 type authCode struct {
 	code        string
-	surface     surface
 	clientID    string
 	redirectURI string
 	challenge   string
@@ -213,14 +212,9 @@ func (s *Server) authorizeConnect(c echo.Context) error {
 	if !app.AllowsGrant(fixtures.GrantAuthorizationCode) {
 		return fail(CodeUnauthorizedClient, fmt.Sprintf("Application %s may not use the authorization_code grant.", clientID))
 	}
-	scopes := strings.Fields(q.Get("scope"))
-	if len(scopes) == 0 {
-		scopes = app.Scopes
-	}
-	for _, sc := range scopes {
-		if !slices.Contains(app.Scopes, sc) {
-			return fail(CodeInvalidScope, fmt.Sprintf("Scope %q is not granted to application %s.", printable(sc), clientID))
-		}
+	scopes, denied := grantedScopes(app, clientID, strings.Fields(q.Get("scope")))
+	if denied != "" {
+		return fail(CodeInvalidScope, denied)
 	}
 	if slices.Contains(scopes, "profile") || slices.Contains(scopes, "email") {
 		if !slices.Contains(scopes, "openid") {
@@ -270,7 +264,7 @@ func (s *Server) startFlow(c echo.Context, w *world, f *loginFlow, q url.Values)
 // client redirect. Caller holds w.mu.
 func (s *Server) issueCodeLocked(w *world, f *loginFlow) string {
 	now := s.clock.Now()
-	ac := &authCode{code: s.ids.token(25), surface: f.surface, clientID: f.clientID, redirectURI: f.redirectURI,
+	ac := &authCode{code: s.ids.token(25), clientID: f.clientID, redirectURI: f.redirectURI,
 		challenge: f.challenge, scopes: f.scopes, nonce: f.nonce, resource: f.resource, attempt: *f.attempt,
 		expiresAt: now.Add(w.env.codeTTL)}
 	w.codes[ac.code] = ac

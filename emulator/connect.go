@@ -16,12 +16,9 @@ func (s *Server) grantConnectCode(c echo.Context, w *world, cl *client, p params
 	if err := required(p, "code", "redirect_uri"); err != nil {
 		return err
 	}
-	ac, err := s.redeemCode(w, p.get("code"), cl.id, p.get("code_verifier"), p.get("redirect_uri"), cl.authenticated, true)
+	ac, err := s.redeemCode(w, p.get("code"), cl.id, p.get("code_verifier"), p.get("redirect_uri"), cl.authenticated)
 	if err != nil {
 		return err
-	}
-	if ac.surface != surfaceConnect {
-		return errBadCode
 	}
 	return s.connectTokens(c, w, cl.id, ac.attempt, ac.scopes, ac.nonce, ac.resource)
 }
@@ -42,19 +39,27 @@ func (s *Server) grantConnectDevice(c echo.Context, w *world, cl *client, p para
 // finished sign-in and answers with its tokens: a refresh token with
 // offline_access, an ID token with openid.
 func (s *Server) connectTokens(c echo.Context, w *world, clientID string, a attempt, scopes []string, nonce, resource string) error {
-	ctx := c.Request().Context()
 	ss, err := s.newConnectSession(w, clientID, a, scopes)
 	if err != nil {
 		return err
 	}
-	access, rec, err := s.mint(ctx, w, mintSpec{family: familyConnect, userID: ss.UserID, clientID: clientID, sessionID: ss.ID,
+	return s.writeConnectTokens(c, w, *ss, scopes, nonce, resource)
+}
+
+// writeConnectTokens answers a Connect grant with a snapshot of its
+// session: an access token for scopes (audience resource, default the
+// client), an ID token with openid, and the session's refresh token if it
+// has one.
+func (s *Server) writeConnectTokens(c echo.Context, w *world, ss session, scopes []string, nonce, resource string) error {
+	ctx := c.Request().Context()
+	access, rec, err := s.mint(ctx, w, mintSpec{family: familyConnect, userID: ss.UserID, clientID: ss.ClientID, sessionID: ss.ID,
 		orgID: ss.OrgID, scope: scopes, aud: resource})
 	if err != nil {
 		return err
 	}
 	idToken := ""
 	if slices.Contains(scopes, "openid") {
-		if idToken, err = s.mintIDToken(ctx, w, *ss, nonce); err != nil {
+		if idToken, err = s.mintIDToken(ctx, w, ss, nonce); err != nil {
 			return err
 		}
 	}
@@ -77,16 +82,10 @@ func (s *Server) newConnectSession(w *world, clientID string, a attempt, scopes 
 		}
 	}
 	ss := &session{ID: fixtures.PrefixConsent + s.ids.ulid(now), UserID: a.userID, OrgID: a.orgID, ClientID: clientID,
-		family: familyConnect, Status: fixtures.SessionActive, AuthMethod: sessionAuthMethods[a.method], Scopes: scopes,
+		family: familyConnect, Status: fixtures.SessionActive, AuthMethod: sessionAuthMethod(a.method), Scopes: scopes,
 		CreatedAt: now, lastActive: now, UpdatedAt: now}
-	if ss.AuthMethod == "" {
-		ss.AuthMethod = "unknown"
-	}
 	if slices.Contains(scopes, "offline_access") {
 		ss.refreshToken = s.ids.token(refreshTokenLength)
-	}
-	if w.env.sessionMaxLength > 0 {
-		ss.ExpiresAt = now.Add(w.env.sessionMaxLength)
 	}
 	w.addSession(ss)
 	signedIn := now

@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -32,7 +31,6 @@ const (
 type deviceAuth struct {
 	deviceCode string
 	userCode   string
-	surface    surface // surfaceUM or surfaceConnect: which endpoint polls
 	clientID   string
 	scopes     []string
 	expiresAt  time.Time
@@ -58,9 +56,9 @@ func (s *Server) newUserCode() string {
 }
 
 // startDevice registers a device authorization and answers RFC 8628 §3.2.
-func (s *Server) startDevice(c echo.Context, w *world, sf surface, clientID string, scopes []string) error {
+func (s *Server) startDevice(c echo.Context, w *world, clientID string, scopes []string) error {
 	now := s.clock.Now()
-	d := &deviceAuth{deviceCode: s.ids.token(40), userCode: s.newUserCode(), surface: sf, clientID: clientID, scopes: scopes,
+	d := &deviceAuth{deviceCode: s.ids.token(40), userCode: s.newUserCode(), clientID: clientID, scopes: scopes,
 		expiresAt: now.Add(deviceTTL), interval: deviceInterval}
 	w.mu.Lock()
 	for w.userCodes[d.userCode] != nil {
@@ -86,7 +84,7 @@ func (s *Server) authorizeDeviceUM(c echo.Context) error {
 	if p.get("client_id") != w.env.clientID {
 		return oauthError(http.StatusBadRequest, CodeInvalidClient, "Unknown client")
 	}
-	return s.startDevice(c, w, surfaceUM, w.env.clientID, nil)
+	return s.startDevice(c, w, w.env.clientID, nil)
 }
 
 // deviceAuthorization serves POST /oauth2/device_authorization for Connect
@@ -104,16 +102,11 @@ func (s *Server) deviceAuthorization(c echo.Context) error {
 	if cl.app == nil || !cl.app.AllowsGrant(fixtures.GrantDeviceCode) {
 		return oauthError(http.StatusBadRequest, CodeUnauthorizedClient, fmt.Sprintf("Client %s may not use the device_code grant (add it to the application's grant_types).", cl.id))
 	}
-	scopes := scopeParam(p)
-	for _, sc := range scopes {
-		if !slices.Contains(cl.app.Scopes, sc) {
-			return oauthError(http.StatusBadRequest, CodeInvalidScope, fmt.Sprintf("Scope %q is not granted to application %s.", printable(sc), cl.id))
-		}
+	scopes, denied := grantedScopes(cl.app, cl.id, scopeParam(p))
+	if denied != "" {
+		return oauthError(http.StatusBadRequest, CodeInvalidScope, denied)
 	}
-	if len(scopes) == 0 {
-		scopes = cl.app.Scopes
-	}
-	return s.startDevice(c, w, surfaceConnect, cl.id, scopes)
+	return s.startDevice(c, w, cl.id, scopes)
 }
 
 // pollDevice answers a device_code grant poll: the approved sign-in, or the

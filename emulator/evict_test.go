@@ -89,7 +89,7 @@ users: [{email: a@example.com, email_verified: true, password: pw}]
 	if got := srv.Introspect(first.AccessToken); got["active"] != false {
 		t.Fatalf("evicted token: %v", got)
 	}
-	if _, _, err := srv.rotateRefresh(w, first.RefreshToken, set.Environment.ClientID, familyUM, ""); err == nil {
+	if _, err := srv.rotateRefresh(w, first.RefreshToken, set.Environment.ClientID, familyUM, ""); err == nil {
 		t.Fatal("evicted refresh token still works")
 	}
 	if _, err := srv.Session(first.SessionID); err == nil {
@@ -121,11 +121,11 @@ users: [{email: a@example.com, email_verified: true, password: pw}]
 	refresh := res.RefreshToken
 	for i := 0; i < 6; i++ { // 6 × 25 min: past the first deadline + grace
 		srv.clock.Advance(25 * time.Minute)
-		_, next, err := srv.rotateRefresh(w, refresh, set.Environment.ClientID, familyUM, "")
+		ss, err := srv.rotateRefresh(w, refresh, set.Environment.ClientID, familyUM, "")
 		if err != nil {
 			t.Fatalf("refresh %d: %v", i, err)
 		}
-		refresh = next
+		refresh = ss.refreshToken
 		srv.Mint(context.Background(), MintRequest{UserID: set.Users[0].ID, SessionID: res.SessionID})
 	}
 	if _, err := srv.Session(res.SessionID); err != nil {

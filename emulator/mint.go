@@ -164,9 +164,6 @@ func (s *Server) sessionForMint(w *world, req MintRequest, spec mintSpec) (id, r
 		CreatedAt: now, lastActive: now, UpdatedAt: now, refreshToken: s.ids.token(refreshTokenLength)}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.env.sessionMaxLength > 0 {
-		ss.ExpiresAt = now.Add(w.env.sessionMaxLength)
-	}
 	w.addSession(ss)
 	return ss.ID, ss.refreshToken, nil
 }

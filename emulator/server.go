@@ -219,9 +219,6 @@ func (s *Server) seedSessions(ctx context.Context, w *world, sessions []fixtures
 				}
 			}
 		}
-		if s.env.sessionMaxLength > 0 {
-			ss.ExpiresAt = created.Add(s.env.sessionMaxLength)
-		}
 		if ss.Status != fixtures.SessionActive {
 			ended := created
 			ss.EndedAt = &ended

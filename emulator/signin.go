@@ -170,19 +170,21 @@ func (w *world) takePending(token string, now time.Time) (*pendingAuth, error) {
 var sessionAuthMethods = map[string]string{"Password": "password", "MagicAuth": "magic_code", "Impersonation": "impersonation",
 	"SSO": "sso", "ExternalAuth": "external_auth", "MigratedSession": "migrated_session"}
 
+// sessionAuthMethod is the session object's auth_method for an
+// authentication_method ("unknown" for one it has no name for).
+func sessionAuthMethod(method string) string {
+	if m, ok := sessionAuthMethods[method]; ok {
+		return m
+	}
+	return "unknown"
+}
+
 // newSession starts a User Management session for a completed attempt and
 // records the sign-in. Caller holds w.mu.
 func (s *Server) newSession(w *world, a attempt, now time.Time) *session {
-	method := sessionAuthMethods[a.method]
-	if method == "" {
-		method = "unknown"
-	}
 	ss := &session{ID: fixtures.PrefixSession + s.ids.ulid(now), UserID: a.userID, OrgID: a.orgID, ClientID: w.env.clientID,
-		family: familyUM, Status: fixtures.SessionActive, AuthMethod: method, CreatedAt: now, lastActive: now, UpdatedAt: now,
-		refreshToken: s.ids.token(refreshTokenLength), IPAddress: a.ip, UserAgent: a.userAgent}
-	if w.env.sessionMaxLength > 0 {
-		ss.ExpiresAt = now.Add(w.env.sessionMaxLength)
-	}
+		family: familyUM, Status: fixtures.SessionActive, AuthMethod: sessionAuthMethod(a.method), CreatedAt: now, lastActive: now,
+		UpdatedAt: now, refreshToken: s.ids.token(refreshTokenLength), IPAddress: a.ip, UserAgent: a.userAgent}
 	w.addSession(ss)
 	u := w.users[a.userID]
 	signedIn := now
@@ -199,8 +201,12 @@ func (s *Server) newSession(w *world, a attempt, now time.Time) *session {
 	return ss
 }
 
-// addSession registers a session and its refresh token. Caller holds w.mu.
+// addSession registers a session and its refresh token; the environment's
+// session.max_length sets when it expires. Caller holds w.mu.
 func (w *world) addSession(ss *session) {
+	if w.env.sessionMaxLength > 0 {
+		ss.ExpiresAt = ss.CreatedAt.Add(w.env.sessionMaxLength)
+	}
 	ss.seq = w.nextSeq(ss.ID)
 	w.sessions[ss.ID] = ss
 	w.userSessions[ss.UserID] = append(w.userSessions[ss.UserID], ss)
@@ -208,7 +214,7 @@ func (w *world) addSession(ss *session) {
 		w.expireAt(end, evictSession, ss.ID)
 	}
 	if ss.refreshToken != "" {
-		w.refresh[ss.refreshToken] = &refreshToken{value: ss.refreshToken, sessionID: ss.ID, iat: ss.CreatedAt.Unix()}
+		w.refresh[ss.refreshToken] = &refreshToken{sessionID: ss.ID, iat: ss.CreatedAt.Unix()}
 	}
 }
 

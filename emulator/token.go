@@ -30,10 +30,10 @@ func (s *Server) token(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	gt := p.get("grant_type")
-	if gt == "" {
-		return oauthError(http.StatusBadRequest, CodeInvalidRequest, "The grant_type parameter is required.")
+	if err := required(p, "grant_type"); err != nil {
+		return err
 	}
+	gt := p.get("grant_type")
 	grant, ok := s.grants[gt]
 	if !ok {
 		return oauthError(http.StatusBadRequest, CodeUnsupportedGrantType, fmt.Sprintf("Grant type %q is not supported.", printable(gt)))
@@ -70,20 +70,30 @@ func tokenResponse(access string, rec *accessToken, refresh, idToken string) obj
 // scopeParam splits a space-separated scope parameter.
 func scopeParam(p params) []string { return strings.Fields(p.get("scope")) }
 
+// grantedScopes is what an application asked for (all its scopes when it
+// asked for none), or the invalid_scope description of the first scope it
+// may not have.
+func grantedScopes(app *application, clientID string, requested []string) (scopes []string, denied string) {
+	for _, sc := range requested {
+		if !slices.Contains(app.Scopes, sc) {
+			return nil, fmt.Sprintf("Scope %q is not granted to application %s.", printable(sc), clientID)
+		}
+	}
+	if len(requested) == 0 {
+		return app.Scopes, ""
+	}
+	return requested, ""
+}
+
 // grantClientCredentials mints an M2M token: sub and client_id are the
 // application, org_id its owning organization.
 func (s *Server) grantClientCredentials(c echo.Context, w *world, cl *client, p params) error {
 	if !cl.authenticated {
 		return invalidClient(false, "client_credentials needs the application's client_secret.")
 	}
-	scopes := scopeParam(p)
-	for _, sc := range scopes {
-		if !slices.Contains(cl.app.Scopes, sc) {
-			return oauthError(http.StatusBadRequest, CodeInvalidScope, fmt.Sprintf("Scope %q is not granted to application %s.", printable(sc), cl.id))
-		}
-	}
-	if len(scopes) == 0 {
-		scopes = cl.app.Scopes
+	scopes, denied := grantedScopes(cl.app, cl.id, scopeParam(p))
+	if denied != "" {
+		return oauthError(http.StatusBadRequest, CodeInvalidScope, denied)
 	}
 	access, rec, err := s.mint(c.Request().Context(), w, mintSpec{family: familyM2M, clientID: cl.id, orgID: cl.app.OrganizationID, scope: scopes})
 	if err != nil {
@@ -95,11 +105,10 @@ func (s *Server) grantClientCredentials(c echo.Context, w *world, cl *client, p 
 // grantConnectRefresh rotates a Connect refresh token: the old one stops
 // working, the session (sid) stays the same.
 func (s *Server) grantConnectRefresh(c echo.Context, w *world, cl *client, p params) error {
-	value := p.get("refresh_token")
-	if value == "" {
-		return oauthError(http.StatusBadRequest, CodeInvalidRequest, "The refresh_token parameter is required.")
+	if err := required(p, "refresh_token"); err != nil {
+		return err
 	}
-	ss, next, err := s.rotateRefresh(w, value, cl.id, familyConnect, "")
+	ss, err := s.rotateRefresh(w, p.get("refresh_token"), cl.id, familyConnect, "")
 	if err != nil {
 		return err
 	}
@@ -112,63 +121,53 @@ func (s *Server) grantConnectRefresh(c echo.Context, w *world, cl *client, p par
 		}
 		scopes = req
 	}
-	access, rec, err := s.mint(c.Request().Context(), w, mintSpec{family: familyConnect, userID: ss.UserID, clientID: ss.ClientID,
-		sessionID: ss.ID, orgID: ss.OrgID, scope: scopes})
-	if err != nil {
-		return err
-	}
-	idToken := ""
-	if slices.Contains(scopes, "openid") {
-		if idToken, err = s.mintIDToken(c.Request().Context(), w, ss, ""); err != nil {
-			return err
-		}
-	}
-	return writeJSON(c, http.StatusOK, tokenResponse(access, rec, next, idToken))
+	return s.writeConnectTokens(c, w, ss, scopes, "", "")
 }
 
 // rotateRefresh consumes a refresh token and issues its successor, under the
 // write lock: of N concurrent refreshes of one token exactly one wins, and
 // the others get invalid_grant. A non-empty orgID switches the session's
 // organization (checked before the token is consumed, so a bad switch costs
-// nothing). It returns a snapshot of the session.
-func (s *Server) rotateRefresh(w *world, value, clientID string, fam family, orgID string) (session, string, error) {
+// nothing). It returns a snapshot of the session, with its new refresh
+// token.
+func (s *Server) rotateRefresh(w *world, value, clientID string, fam family, orgID string) (session, error) {
 	now := s.clock.Now()
 	next := s.ids.token(refreshTokenLength)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	rt := w.refresh[value]
 	if rt == nil {
-		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The refresh token is invalid, expired, revoked or already used.")
+		return session{}, oauthError(http.StatusBadRequest, CodeInvalidGrant, "The refresh token is invalid, expired, revoked or already used.")
 	}
 	ss := w.sessions[rt.sessionID]
 	switch {
 	case ss == nil || ss.refreshToken != value:
-		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The refresh token is invalid, expired, revoked or already used.")
+		return session{}, oauthError(http.StatusBadRequest, CodeInvalidGrant, "The refresh token is invalid, expired, revoked or already used.")
 	case ss.ClientID != clientID:
-		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The refresh token was issued to another client.")
+		return session{}, oauthError(http.StatusBadRequest, CodeInvalidGrant, "The refresh token was issued to another client.")
 	case ss.family != fam:
-		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The refresh token belongs to the other token family.")
+		return session{}, oauthError(http.StatusBadRequest, CodeInvalidGrant, "The refresh token belongs to the other token family.")
 	case !ss.activeAt(now, w.env):
-		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The session has ended: the refresh token is no longer valid.")
+		return session{}, oauthError(http.StatusBadRequest, CodeInvalidGrant, "The session has ended: the refresh token is no longer valid.")
 	case w.users[ss.UserID] == nil:
-		return session{}, "", oauthError(http.StatusBadRequest, CodeInvalidGrant, "The session's user no longer exists.")
+		return session{}, oauthError(http.StatusBadRequest, CodeInvalidGrant, "The session's user no longer exists.")
 	}
 	if orgID != "" {
 		if w.orgs[orgID] == nil {
-			return session{}, "", oauthError(http.StatusBadRequest, "organization_not_found", fmt.Sprintf("Organization not found: '%s'.", orgID))
+			return session{}, oauthError(http.StatusBadRequest, "organization_not_found", fmt.Sprintf("Organization not found: '%s'.", orgID))
 		}
 		if m := w.byPair[pairKey(ss.UserID, orgID)]; m == nil || m.Status != fixtures.MembershipActive {
-			return session{}, "", oauthError(http.StatusBadRequest, "organization_membership_not_found", fmt.Sprintf("User %s has no active membership in %s.", ss.UserID, orgID))
+			return session{}, oauthError(http.StatusBadRequest, "organization_membership_not_found", fmt.Sprintf("User %s has no active membership in %s.", ss.UserID, orgID))
 		}
 		ss.OrgID = orgID
 	}
 	delete(w.refresh, value)
-	w.refresh[next] = &refreshToken{value: next, sessionID: ss.ID, iat: now.Unix()}
+	w.refresh[next] = &refreshToken{sessionID: ss.ID, iat: now.Unix()}
 	ss.refreshToken = next
 	ss.lastActive = now
 	ss.UpdatedAt = now
 	if w.env.inactivityTimeout > 0 {
 		w.expireAt(ss.end(w.env), evictSession, ss.ID)
 	}
-	return *ss, next, nil
+	return *ss, nil
 }

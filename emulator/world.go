@@ -326,7 +326,6 @@ type accessToken struct {
 // refreshToken is an opaque refresh token; it is valid while it is its
 // session's current one and the session is live.
 type refreshToken struct {
-	value     string
 	sessionID string
 	iat       int64
 }
