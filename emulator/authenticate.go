@@ -190,7 +190,7 @@ func (s *Server) umRefresh(c echo.Context, w *world, p params, _ bool) error {
 	if err != nil {
 		return err
 	}
-	body, err := s.issueSessionTokens(c.Request().Context(), w, &ss, "")
+	body, err := s.issueSessionTokens(c.Request().Context(), w, ss, "")
 	return respond(c, body, err)
 }
 

@@ -238,6 +238,20 @@ func (s *Server) authorizeConnect(c echo.Context) error {
 	return s.startFlow(c, w, f, q)
 }
 
+// signIn starts the flow's sign-in: the user is known, the steps after the
+// first factor (verification, MFA, organization) are still to come.
+func (f *loginFlow) signIn(userID, method string) {
+	f.attempt = &attempt{userID: userID, method: method, orgID: f.orgID}
+}
+
+// addFlow registers a login flow until it expires and returns the URL of
+// its hosted login page. Caller holds w.mu.
+func (w *world) addFlow(f *loginFlow) (loginURL string) {
+	w.flows[f.id] = f
+	w.expireAt(f.expiresAt, evictFlow, f.id)
+	return w.env.publicURL + "/authkit/login?flow=" + f.id
+}
+
 // startFlow registers the flow and either signs the login_hint user in
 // headlessly (environment.auto_login, or auto_login=true on the request) or
 // sends the browser to the hosted login page. Headless sign-in stops at the
@@ -247,12 +261,10 @@ func (s *Server) startFlow(c echo.Context, w *world, f *loginFlow, q url.Values)
 	f.id = s.ids.token(24)
 	f.expiresAt = now.Add(flowTTL)
 	w.mu.Lock()
-	w.flows[f.id] = f
-	w.expireAt(f.expiresAt, evictFlow, f.id)
-	out := outcome{redirectTo: w.env.publicURL + "/authkit/login?flow=" + f.id}
+	out := outcome{redirectTo: w.addFlow(f)}
 	if w.env.autoLogin || q.Get("auto_login") == "true" {
 		if hinted := w.byEmail[emailKey(f.loginHint)]; hinted != nil && f.loginHint != "" {
-			f.attempt = &attempt{userID: hinted.ID, method: "Password", orgID: f.orgID}
+			f.signIn(hinted.ID, "Password")
 			out = s.advanceLocked(w, f, "")
 		}
 	}

@@ -30,7 +30,6 @@ const (
 // The WorkOS objects (magic_auth, email_verification, password_reset) are
 // views of it.
 type outboxEntry struct {
-	seq       uint64
 	id        string // magic_auth_..., email_verification_..., password_reset_..., invitation_...
 	kind      string
 	userID    string
@@ -78,6 +77,31 @@ func (o *outbox) get(id string) *outboxEntry {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.byID[id]
+}
+
+// getKind returns the entry id names when it is of kind.
+func (o *outbox) getKind(id, kind string) *outboxEntry {
+	if e := o.get(id); e != nil && e.kind == kind {
+		return e
+	}
+	return nil
+}
+
+// getCode serves a GET of one outbox object of kind; name is what its 404
+// calls it.
+func (s *Server) getCode(c echo.Context, kind, name string, render func(*outboxEntry) object) error {
+	e := s.world().outbox.getKind(c.Param("id"), kind)
+	if e == nil {
+		return notFound(name, c.Param("id"))
+	}
+	return writeJSON(c, http.StatusOK, render(e))
+}
+
+// codeObject renders a one-time code the way WorkOS's magic_auth and
+// email_verification objects share.
+func codeObject(name string, e *outboxEntry) object {
+	return object{{"object", name}, {"id", e.id}, {"user_id", e.userID}, {"email", e.email},
+		{"expires_at", isoTime(e.expiresAt)}, {"code", e.code}, {"created_at", isoTime(e.createdAt)}, {"updated_at", isoTime(e.createdAt)}}
 }
 
 func (o *outbox) getToken(token string) *outboxEntry {
@@ -166,10 +190,7 @@ func redeemOneTime(e *outboxEntry, code string, now time.Time) error {
 // --- magic auth ---
 
 // magicAuthObject renders the WorkOS magic_auth object.
-func magicAuthObject(e *outboxEntry) object {
-	return object{{"object", "magic_auth"}, {"id", e.id}, {"user_id", e.userID}, {"email", e.email},
-		{"expires_at", isoTime(e.expiresAt)}, {"code", e.code}, {"created_at", isoTime(e.createdAt)}, {"updated_at", isoTime(e.createdAt)}}
-}
+func magicAuthObject(e *outboxEntry) object { return codeObject("magic_auth", e) }
 
 // sendMagicAuth creates a magic-auth code for an e-mail, creating the user
 // when there is none (WorkOS signs new users up this way).
@@ -206,11 +227,7 @@ func (s *Server) createMagicAuth(c echo.Context) error {
 
 // getMagicAuth serves GET /user_management/magic_auth/{id}.
 func (s *Server) getMagicAuth(c echo.Context) error {
-	e := s.world().outbox.get(c.Param("id"))
-	if e == nil || e.kind != KindMagicAuth {
-		return notFound("Magic Auth", c.Param("id"))
-	}
-	return writeJSON(c, http.StatusOK, magicAuthObject(e))
+	return s.getCode(c, KindMagicAuth, "Magic Auth", magicAuthObject)
 }
 
 // redeemMagicCode verifies the newest magic-auth code sent to an e-mail.
@@ -235,10 +252,7 @@ func (w *world) redeemMagicCodeLocked(email, code string, now time.Time) (string
 
 // --- e-mail verification ---
 
-func emailVerificationObject(e *outboxEntry) object {
-	return object{{"object", "email_verification"}, {"id", e.id}, {"user_id", e.userID}, {"email", e.email},
-		{"expires_at", isoTime(e.expiresAt)}, {"code", e.code}, {"created_at", isoTime(e.createdAt)}, {"updated_at", isoTime(e.createdAt)}}
-}
+func emailVerificationObject(e *outboxEntry) object { return codeObject("email_verification", e) }
 
 // sendEmailVerification e-mails a verification code. Caller holds w.mu.
 func (s *Server) sendEmailVerification(w *world, u *user, now time.Time) *outboxEntry {
@@ -247,11 +261,7 @@ func (s *Server) sendEmailVerification(w *world, u *user, now time.Time) *outbox
 
 // redeemEmailCode verifies an e-mail verification code. Caller holds w.mu.
 func (w *world) redeemEmailCode(id, code string, now time.Time) error {
-	e := w.outbox.get(id)
-	if e != nil && e.kind != KindEmailVerification {
-		e = nil
-	}
-	return redeemOneTime(e, code, now)
+	return redeemOneTime(w.outbox.getKind(id, KindEmailVerification), code, now)
 }
 
 // sendVerificationEmail serves POST /user_management/users/{id}/email_verification/send.
@@ -303,11 +313,7 @@ func (s *Server) confirmEmail(c echo.Context) error {
 
 // getEmailVerification serves GET /user_management/email_verification/{id}.
 func (s *Server) getEmailVerification(c echo.Context) error {
-	e := s.world().outbox.get(c.Param("id"))
-	if e == nil || e.kind != KindEmailVerification {
-		return notFound("Email verification", c.Param("id"))
-	}
-	return writeJSON(c, http.StatusOK, emailVerificationObject(e))
+	return s.getCode(c, KindEmailVerification, "Email verification", emailVerificationObject)
 }
 
 // --- password reset ---
@@ -335,22 +341,16 @@ func (s *Server) createPasswordReset(c echo.Context) error {
 		return notFound("User", p.get("email"))
 	}
 	token := s.ids.token(25)
+	base := firstNonEmpty(p.get("password_reset_url"), w.env.publicURL+"/reset-password")
 	e := &outboxEntry{id: "password_reset_" + s.ids.ulid(now), kind: KindPasswordReset, userID: u.ID, email: u.Email, token: token,
-		link: w.env.publicURL + "/reset-password?token=" + url.QueryEscape(token), createdAt: now, expiresAt: now.Add(codeTTL)}
-	if base := p.get("password_reset_url"); base != "" {
-		e.link = base + "?token=" + url.QueryEscape(token)
-	}
+		link: base + "?token=" + url.QueryEscape(token), createdAt: now, expiresAt: now.Add(codeTTL)}
 	w.send(e)
 	return writeJSON(c, http.StatusCreated, passwordResetObject(e))
 }
 
 // getPasswordReset serves GET /user_management/password_reset/{id}.
 func (s *Server) getPasswordReset(c echo.Context) error {
-	e := s.world().outbox.get(c.Param("id"))
-	if e == nil || e.kind != KindPasswordReset {
-		return notFound("Password reset", c.Param("id"))
-	}
-	return writeJSON(c, http.StatusOK, passwordResetObject(e))
+	return s.getCode(c, KindPasswordReset, "Password reset", passwordResetObject)
 }
 
 // confirmPasswordReset serves POST /user_management/password_reset/confirm:

@@ -166,8 +166,7 @@ func (s *Server) deviceSubmit(c echo.Context) error {
 			Error: "That code is not valid or has expired."}})
 	}
 	f := &loginFlow{id: s.ids.token(24), surface: surfaceDevice, clientID: d.clientID, deviceCode: d.deviceCode, expiresAt: d.expiresAt}
-	w.flows[f.id] = f
-	w.expireAt(f.expiresAt, evictFlow, f.id)
+	loginURL := w.addFlow(f)
 	w.mu.Unlock()
-	return redirect(c, w.env.publicURL+"/authkit/login?flow="+f.id)
+	return redirect(c, loginURL)
 }

@@ -3,7 +3,6 @@ package emulator
 import (
 	"bytes"
 	"embed"
-	"encoding/base32"
 	"html/template"
 	"net/http"
 	"strings"
@@ -184,18 +183,24 @@ func (s *Server) loginAction(w *world, f *loginFlow, form params, passwordUser s
 	now := s.clock.Now()
 	again := func(step, msg string) outcome { return outcome{page: w.page(f, step, msg)} }
 	switch form.get("action") {
+	case "verify_email", "mfa", "mfa_enroll", "organization":
+		if f.attempt == nil { // a later step of a sign-in that has not happened
+			return again("sign-in", "")
+		}
+	}
+	switch form.get("action") {
 	case "password":
 		if passwordUser == "" {
 			f.loginHint = form.get("email")
 			return again("sign-in", "Incorrect email or password.")
 		}
-		f.attempt = &attempt{userID: passwordUser, method: "Password", orgID: f.orgID}
+		f.signIn(passwordUser, "Password")
 	case "continue":
 		u := w.users[form.get("user_id")]
 		if u == nil {
 			return again("sign-in", "That user no longer exists.")
 		}
-		f.attempt = &attempt{userID: u.ID, method: "Password", orgID: f.orgID}
+		f.signIn(u.ID, "Password")
 	case "signup":
 		email, pw := strings.TrimSpace(form.get("email")), form.get("password")
 		f.loginHint = email
@@ -209,7 +214,7 @@ func (s *Server) loginAction(w *world, f *loginFlow, form params, passwordUser s
 		}
 		u := s.createUser(w, email, now)
 		u.FirstName, u.LastName, u.password = form.get("first_name"), form.get("last_name"), []byte(pw)
-		f.attempt = &attempt{userID: u.ID, method: "Password", orgID: f.orgID}
+		f.signIn(u.ID, "Password")
 	case "magic_send":
 		email := strings.TrimSpace(form.get("email"))
 		if !plausibleEmail(email) {
@@ -223,11 +228,9 @@ func (s *Server) loginAction(w *world, f *loginFlow, form params, passwordUser s
 		if err != nil {
 			return again("magic", errorText(err))
 		}
-		f.attempt = &attempt{userID: userID, method: "MagicAuth", orgID: f.orgID, emailVerified: true}
+		f.signIn(userID, "MagicAuth")
+		f.attempt.emailVerified = true
 	case "verify_email":
-		if f.attempt == nil {
-			return again("sign-in", "")
-		}
 		if err := w.redeemEmailCode(f.emailCode, form.get("code"), now); err != nil {
 			return again("verify-email", errorText(err))
 		}
@@ -236,27 +239,18 @@ func (s *Server) loginAction(w *world, f *loginFlow, form params, passwordUser s
 		}
 		f.attempt.emailVerified = true
 	case "mfa":
-		if f.attempt == nil {
-			return again("sign-in", "")
-		}
 		if err := w.verifyChallenge(f.challenge2, f.attempt.userID, form.get("code"), now); err != nil {
 			f.challenge2 = "" // a fresh challenge for the next try
 			return s.advanceLocked(w, f, errorText(err))
 		}
 		f.attempt.mfaDone = true
 	case "mfa_enroll":
-		if f.attempt == nil {
-			return again("sign-in", "")
-		}
 		if !totpValid(f.enrollSecret, form.get("code"), now) {
 			return again("mfa-enroll", "That code is not valid for this secret.")
 		}
 		s.addFactor(w, f.attempt.userID, f.enrollSecret, "authkit-emulator", w.users[f.attempt.userID].Email, now)
 		f.attempt.mfaDone = true
 	case "organization":
-		if f.attempt == nil {
-			return again("sign-in", "")
-		}
 		f.attempt.orgID = form.get("organization_id")
 	case "consent":
 		if form.get("decision") != "allow" {
@@ -321,7 +315,7 @@ func (s *Server) advanceLocked(w *world, f *loginFlow, errMsg string) outcome {
 		return outcome{page: w.page(f, "mfa", errMsg)}
 	case stepMFAEnroll:
 		if f.enrollSecret == "" {
-			f.enrollSecret = base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString([]byte(s.ids.token(20)))
+			f.enrollSecret = s.newTOTPSecret()
 		}
 		return outcome{page: w.page(f, "mfa-enroll", errMsg)}
 	case stepChooseOrg:

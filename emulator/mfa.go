@@ -53,6 +53,13 @@ func qrDataURI(uri string) (string, error) {
 	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes()), nil
 }
 
+// totpEncoding is how TOTP secrets are written (RFC 4648 base32, no
+// padding, as authenticator apps expect).
+var totpEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// newTOTPSecret is a fresh secret from the instance's seeded source.
+func (s *Server) newTOTPSecret() string { return totpEncoding.EncodeToString([]byte(s.ids.token(20))) }
+
 // factorsOf lists a user's factors in creation order. Caller holds w.mu.
 func (w *world) factorsOf(userID string) []*authFactor { return w.userFactors[userID] }
 
@@ -141,7 +148,7 @@ func (s *Server) enrollFactor(c echo.Context) error {
 	}
 	secret := strings.ToUpper(strings.TrimRight(p.get("totp_secret"), "="))
 	if secret != "" {
-		if _, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret); err != nil {
+		if _, err := totpEncoding.DecodeString(secret); err != nil {
 			return invalidParams(FieldError{Field: "totp_secret", Code: "invalid_base32"})
 		}
 	}
@@ -154,7 +161,7 @@ func (s *Server) enrollFactor(c echo.Context) error {
 		return err
 	}
 	if secret == "" {
-		secret = base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString([]byte(s.ids.token(20)))
+		secret = s.newTOTPSecret()
 	}
 	issuer := firstNonEmpty(p.get("totp_issuer"), "authkit-emulator")
 	account := firstNonEmpty(p.get("totp_user"), u.Email)
@@ -182,5 +189,5 @@ func (s *Server) listFactors(c echo.Context) error {
 	for _, f := range w.factorsOf(c.Param("id")) {
 		data = append(data, factorObject(f))
 	}
-	return writeJSON(c, http.StatusOK, object{{"object", "list"}, {"data", data}, {"list_metadata", object{{"before", nil}, {"after", nil}}}})
+	return writeJSON(c, http.StatusOK, listBody(data, object{{"before", nil}, {"after", nil}}))
 }

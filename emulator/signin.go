@@ -116,7 +116,7 @@ func (s *Server) completeSignIn(ctx context.Context, w *world, a attempt) (objec
 		w.mu.Unlock()
 		return nil, e
 	}
-	ss := s.newSession(w, a, now)
+	ss := *s.newSession(w, a, now)
 	w.mu.Unlock()
 	return s.issueSessionTokens(ctx, w, ss, a.method)
 }
@@ -218,13 +218,11 @@ func (w *world) addSession(ss *session) {
 	}
 }
 
-// issueSessionTokens mints the session's access token and builds the
-// authenticate response: user, organization_id, tokens, method.
-func (s *Server) issueSessionTokens(ctx context.Context, w *world, ss *session, method string) (object, error) {
-	w.mu.RLock()
+// issueSessionTokens mints the access token of a session (a snapshot taken
+// under the lock) and builds the authenticate response: user,
+// organization_id, tokens, method.
+func (s *Server) issueSessionTokens(ctx context.Context, w *world, ss session, method string) (object, error) {
 	spec := mintSpec{family: familyUM, userID: ss.UserID, clientID: ss.ClientID, sessionID: ss.ID, orgID: ss.OrgID}
-	refresh := ss.refreshToken
-	w.mu.RUnlock()
 	access, _, err := s.mint(ctx, w, spec)
 	if err != nil {
 		return nil, err
@@ -239,7 +237,7 @@ func (s *Server) issueSessionTokens(ctx context.Context, w *world, ss *session, 
 	if ss.OrgID != "" {
 		out = append(out, kv{"organization_id", ss.OrgID})
 	}
-	out = append(out, kv{"access_token", access}, kv{"refresh_token", refresh})
+	out = append(out, kv{"access_token", access}, kv{"refresh_token", ss.refreshToken})
 	if method != "" {
 		out = append(out, kv{"authentication_method", method})
 	}

@@ -33,12 +33,12 @@ func (s *Server) listUserSessions(c echo.Context) error {
 	now := s.clock.Now()
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	id := c.Param("id")
-	if w.users[id] == nil {
-		return notFound("User", id)
+	u, err := w.userFor(c)
+	if err != nil {
+		return err
 	}
 	var sessions []*session
-	for _, ss := range w.userSessions[id] {
+	for _, ss := range w.userSessions[u.ID] {
 		if ss.family == familyUM {
 			sessions = append(sessions, ss)
 		}
