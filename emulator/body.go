@@ -3,8 +3,6 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
-	"net/http"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 )
@@ -32,25 +30,15 @@ func readJSONBody(c echo.Context) (*jsonBody, error) {
 			b.raw[k], _ = json.Marshal(v)
 		}
 		return b, nil
-	case echo.MIMEApplicationJSON, "":
-	default:
-		return nil, apiError(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "Content-Type must be application/json.")
 	}
-	data, err := readBody(c)
+	if err := requireJSON(c); err != nil {
+		return nil, err
+	}
+	raw, err := decodeObject(readBody(c), invalidRequest(false))
 	if err != nil {
 		return nil, err
 	}
-	b := &jsonBody{raw: map[string]json.RawMessage{}}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return b, nil
-	}
-	if !utf8.Valid(data) {
-		return nil, apiError(http.StatusBadRequest, CodeInvalidRequest, "The JSON body is not valid UTF-8.")
-	}
-	if err := json.Unmarshal(data, &b.raw); err != nil {
-		return nil, apiError(http.StatusBadRequest, CodeInvalidRequest, "The body is not a JSON object.")
-	}
-	return b, nil
+	return &jsonBody{raw: raw}, nil
 }
 
 func (b *jsonBody) bad(field, code string) {
@@ -65,15 +53,21 @@ func (b *jsonBody) null(k string) bool { return string(bytes.TrimSpace(b.raw[k])
 
 // str reads a string; absent or null is "".
 func (b *jsonBody) str(k string) string {
+	return field(b, k, "", "must_be_a_string")
+}
+
+// field reads key k as a T: def when absent or null, and a field error
+// with code when it is not a T.
+func field[T any](b *jsonBody, k string, def T, code string) T {
 	v, ok := b.raw[k]
 	if !ok || b.null(k) {
-		return ""
+		return def
 	}
-	var s string
-	if json.Unmarshal(v, &s) != nil {
-		b.bad(k, "must_be_a_string")
+	var x T
+	if json.Unmarshal(v, &x) != nil {
+		b.bad(k, code)
 	}
-	return s
+	return x
 }
 
 // optStr reads a nullable string: nil for absent or null.
@@ -87,41 +81,17 @@ func (b *jsonBody) optStr(k string) *string {
 
 // boolean reads a boolean; absent or null is false.
 func (b *jsonBody) boolean(k string) bool {
-	v, ok := b.raw[k]
-	if !ok || b.null(k) {
-		return false
-	}
-	var x bool
-	if json.Unmarshal(v, &x) != nil {
-		b.bad(k, "must_be_a_boolean")
-	}
-	return x
+	return field(b, k, false, "must_be_a_boolean")
 }
 
 // integer reads an integer; absent or null is def.
 func (b *jsonBody) integer(k string, def int) int {
-	v, ok := b.raw[k]
-	if !ok || b.null(k) {
-		return def
-	}
-	var x int
-	if json.Unmarshal(v, &x) != nil {
-		b.bad(k, "must_be_an_integer")
-	}
-	return x
+	return field(b, k, def, "must_be_an_integer")
 }
 
 // strings reads a list of strings; absent or null is nil.
 func (b *jsonBody) strings(k string) []string {
-	v, ok := b.raw[k]
-	if !ok || b.null(k) {
-		return nil
-	}
-	var x []string
-	if json.Unmarshal(v, &x) != nil {
-		b.bad(k, "must_be_a_list_of_strings")
-	}
-	return x
+	return field[[]string](b, k, nil, "must_be_a_list_of_strings")
 }
 
 // metadata limits (the OpenAPI spec's): 50 keys of up to 40 characters,

@@ -114,10 +114,7 @@ func (s *Server) controlClock(c echo.Context) error {
 // controlFixtures serves POST /_emulator/fixtures: a YAML or JSON fixture
 // document merged into the running world.
 func (s *Server) controlFixtures(c echo.Context) error {
-	body, err := readBody(c)
-	if err != nil {
-		return err
-	}
+	body := readBody(c)
 	added, err := s.AddFixtures(c.Request().Context(), body, "request")
 	if err != nil {
 		return problemsError(err)
@@ -285,15 +282,10 @@ func (s *Server) controlRetireKey(c echo.Context) error {
 // decodeJSON strictly decodes a JSON object body into v: unknown fields and
 // trailing data are 400s, so a typo in a scenario fails loudly.
 func decodeJSON(c echo.Context, v any) error {
-	switch mediaType(c) {
-	case echo.MIMEApplicationJSON, "":
-	default:
-		return apiError(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "Content-Type must be application/json.")
-	}
-	body, err := readBody(c)
-	if err != nil {
+	if err := requireJSON(c); err != nil {
 		return err
 	}
+	body := readBody(c)
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}

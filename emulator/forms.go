@@ -3,7 +3,6 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -34,21 +33,14 @@ type bufferedBody struct {
 // Close does nothing: the bytes are in memory.
 func (bufferedBody) Close() error { return nil }
 
-// readBody reads the whole (size-limited) body.
-func readBody(c echo.Context) ([]byte, error) {
+// readBody is the request body: frontDoor has read every non-empty one
+// (and refused those over the limit or unreadable), so anything else is
+// empty.
+func readBody(c echo.Context) []byte {
 	if bb, ok := c.Request().Body.(bufferedBody); ok {
-		return bb.b, nil
+		return bb.b
 	}
-	body, err := readSized(c.Request().Body, c.Request().ContentLength)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, err
-		}
-		// An HTTPError takes the path's error shape (OAuth on /oauth2/*).
-		return nil, echo.NewHTTPError(http.StatusBadRequest, "The request body could not be read.")
-	}
-	return body, nil
+	return nil
 }
 
 // readSized reads a body, in one allocation when its length is announced.
@@ -88,16 +80,8 @@ func mediaType(c echo.Context) string {
 // repeated parameter (RFC 6749 §3.2: "MUST NOT be included more than once")
 // are all the client's mistakes, never a 5xx.
 func readForm(c echo.Context, oauth bool) (params, error) {
-	body, err := readBody(c)
-	if err != nil {
-		return nil, err
-	}
-	bad := func(status int, msg string) *Error {
-		if oauth {
-			return oauthError(status, CodeInvalidRequest, msg)
-		}
-		return apiError(status, CodeInvalidRequest, msg)
-	}
+	body := readBody(c)
+	bad := invalidRequest(oauth)
 	switch mediaType(c) {
 	case echo.MIMEApplicationForm:
 	case "":
@@ -155,20 +139,39 @@ func formUnescape(s string) (string, error) {
 	return url.QueryUnescape(s)
 }
 
-// singleValues flattens form or query values, rejecting repeated keys and
-// invalid UTF-8.
-func singleValues(values url.Values, bad func(int, string) *Error) (params, error) {
-	out := make(params, len(values))
-	for k, vs := range values {
-		if len(vs) > 1 {
-			return nil, bad(http.StatusBadRequest, fmt.Sprintf("Parameter %q is included more than once.", printable(k)))
-		}
-		if !utf8.ValidString(k) || !utf8.ValidString(vs[0]) {
-			return nil, bad(http.StatusBadRequest, "Parameters must be valid UTF-8.")
-		}
-		out[k] = vs[0]
+// invalidRequest is a decoder's error constructor: OAuth-shaped
+// ({"error","error_description"}) for /oauth2/* callers, WorkOS-shaped
+// otherwise.
+func invalidRequest(oauth bool) func(status int, msg string) *Error {
+	if oauth {
+		return func(status int, msg string) *Error { return oauthError(status, CodeInvalidRequest, msg) }
 	}
-	return out, nil
+	return func(status int, msg string) *Error { return apiError(status, CodeInvalidRequest, msg) }
+}
+
+// decodeObject decodes a JSON object body; an empty (or blank) body is an
+// empty object.
+func decodeObject(body []byte, bad func(int, string) *Error) (map[string]json.RawMessage, error) {
+	raw := map[string]json.RawMessage{}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return raw, nil
+	}
+	if !utf8.Valid(body) {
+		return nil, bad(http.StatusBadRequest, "The JSON body is not valid UTF-8.")
+	}
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return nil, bad(http.StatusBadRequest, "The body is not a JSON object.")
+	}
+	return raw, nil
+}
+
+// requireJSON refuses a body that is declared as anything but JSON.
+func requireJSON(c echo.Context) error {
+	switch mediaType(c) {
+	case echo.MIMEApplicationJSON, "":
+		return nil
+	}
+	return apiError(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "Content-Type must be application/json.")
 }
 
 // readParams decodes a body that may be JSON (what the WorkOS SDKs send) or
@@ -179,25 +182,11 @@ func readParams(c echo.Context, oauth bool) (params, error) {
 	if mt != echo.MIMEApplicationJSON {
 		return readForm(c, oauth)
 	}
-	body, err := readBody(c)
+	body := readBody(c)
+	bad := invalidRequest(oauth)
+	raw, err := decodeObject(body, bad)
 	if err != nil {
 		return nil, err
-	}
-	bad := func(status int, msg string) *Error {
-		if oauth {
-			return oauthError(status, CodeInvalidRequest, msg)
-		}
-		return apiError(status, CodeInvalidRequest, msg)
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return params{}, nil
-	}
-	if !utf8.Valid(body) {
-		return nil, bad(http.StatusBadRequest, "The JSON body is not valid UTF-8.")
-	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil {
-		return nil, bad(http.StatusBadRequest, "The body is not a JSON object.")
 	}
 	out := make(params, len(raw))
 	for k, v := range raw {

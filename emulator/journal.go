@@ -81,8 +81,10 @@ type slotWriter struct {
 	cut   bool
 }
 
-// put appends to the current field as much of s as fits.
-func (w *slotWriter) put(s string) {
+// put appends to the current field as much of s as fits. It is generic so
+// a body goes in as bytes: converting it to a string first would copy all
+// of it (up to 1 MB) to keep at most a slot's worth.
+func put[T string | []byte](w *slotWriter, s T) {
 	k := copy(w.b[w.n:], s)
 	w.n += k
 	if k < len(s) {
@@ -116,7 +118,7 @@ func (j *journal) add(at time.Time, requestID string, r *http.Request, body []by
 	binary.LittleEndian.PutUint64(w.b[16:], uint64(status))
 	for _, f := range []string{requestID, r.Method, r.URL.Path, r.URL.RawQuery} {
 		start := w.n
-		w.put(f)
+		put(&w, f)
 		w.end(start)
 	}
 	start := w.n
@@ -126,15 +128,15 @@ func (j *journal) add(at time.Time, requestID string, r *http.Request, body []by
 				w.cut = true
 				continue
 			}
-			w.put(k)
-			w.put(": ")
-			w.put(v)
-			w.put("\n")
+			put(&w, k)
+			put(&w, ": ")
+			put(&w, v)
+			put(&w, "\n")
 		}
 	}
 	w.end(start)
 	start = w.n
-	w.put(string(body))
+	put(&w, body)
 	w.end(start)
 	w.b[24] = 0
 	if w.cut {

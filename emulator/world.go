@@ -176,8 +176,6 @@ func (w *world) passwordUser(email, pw string) string {
 	return ""
 }
 
-func (u *user) hasPassword() bool { return u.password != nil || u.passwordHash != nil }
-
 type organization struct {
 	seq                              uint64
 	ID                               string
