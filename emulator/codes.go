@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"net/http"
 	"net/url"
@@ -341,7 +342,7 @@ func (s *Server) createPasswordReset(c echo.Context) error {
 		return notFound("User", p.get("email"))
 	}
 	token := s.ids.token(25)
-	base := firstNonEmpty(p.get("password_reset_url"), w.env.publicURL+"/reset-password")
+	base := cmp.Or(p.get("password_reset_url"), w.env.publicURL+"/reset-password")
 	e := &outboxEntry{id: "password_reset_" + s.ids.ulid(now), kind: KindPasswordReset, userID: u.ID, email: u.Email, token: token,
 		link: base + "?token=" + url.QueryEscape(token), createdAt: now, expiresAt: now.Add(codeTTL)}
 	w.send(e)

@@ -3,6 +3,7 @@ package emulator
 import (
 	"container/heap"
 	"runtime/debug"
+	"slices"
 	"time"
 )
 
@@ -114,20 +115,11 @@ func (w *world) sweep(now time.Time) (release bool) {
 // by one would be quadratic for a user with many sessions).
 func (w *world) compactLists() {
 	for userID := range w.touchedUsers {
-		kept := w.userSessions[userID][:0]
-		for _, ss := range w.userSessions[userID] {
-			if w.sessions[ss.ID] == ss {
-				kept = append(kept, ss)
-			}
-		}
-		clear(w.userSessions[userID][len(kept):])
-		switch {
-		case len(kept) == 0:
+		kept := slices.DeleteFunc(w.userSessions[userID], func(ss *session) bool { return w.sessions[ss.ID] != ss })
+		if len(kept) == 0 {
 			delete(w.userSessions, userID)
-		case cap(kept) > 4*len(kept)+16:
-			w.userSessions[userID] = append([]*session(nil), kept...) // let the big array go
-		default:
-			w.userSessions[userID] = kept
+		} else {
+			w.userSessions[userID] = trimCap(kept, 16)
 		}
 		delete(w.touchedUsers, userID)
 	}
@@ -144,9 +136,7 @@ func (w *world) compactMaps() {
 	w.seqByID = shrink(w.seqByID)
 	w.codes = shrink(w.codes)
 	w.pending = shrink(w.pending)
-	if cap(w.evictions) > 4*len(w.evictions)+1024 {
-		w.evictions = append(evictions(nil), w.evictions...)
-	}
+	w.evictions = trimCap(w.evictions, 1024)
 }
 
 func (w *world) evict(e eviction, now time.Time) bool {
@@ -163,9 +153,9 @@ func (w *world) evict(e eviction, now time.Time) bool {
 		if ss == nil {
 			return false
 		}
-		end := ss.end(w.env)
-		if ss.activeAt(now, w.env) || !dead(end) {
-			if !end.IsZero() && ss.activeAt(now, w.env) {
+		end, active := ss.end(w.env), ss.activeAt(now, w.env)
+		if active || !dead(end) {
+			if !end.IsZero() && active {
 				w.expireAt(end, evictSession, ss.ID) // the deadline moved (activity)
 			}
 			return false
@@ -244,17 +234,18 @@ func (o *outbox) compact() {
 	if !o.dirty {
 		return
 	}
-	kept := o.entries[:0]
-	for _, e := range o.entries {
-		if !e.evicted {
-			kept = append(kept, e)
-		}
+	kept := slices.DeleteFunc(o.entries, func(e *outboxEntry) bool { return e.evicted })
+	o.entries, o.dirty = trimCap(kept, 16), false
+}
+
+// trimCap copies s into a right-sized array when its backing array is much
+// larger than it (more than 4× plus slack): a slice never shrinks, so the big
+// array would otherwise stay alive after a large eviction.
+func trimCap[S ~[]E, E any](s S, slack int) S {
+	if cap(s) > 4*len(s)+slack {
+		return append(S(nil), s...)
 	}
-	clear(o.entries[len(kept):])
-	if cap(kept) > 4*len(kept)+16 {
-		kept = append([]*outboxEntry(nil), kept...)
-	}
-	o.entries, o.dirty = kept, false
+	return s
 }
 
 // releaseMemory hands freed memory back to the OS (after a big sweep).

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base32"
 	"encoding/base64"
 	"image/png"
@@ -163,8 +164,8 @@ func (s *Server) enrollFactor(c echo.Context) error {
 	if secret == "" {
 		secret = s.newTOTPSecret()
 	}
-	issuer := firstNonEmpty(p.get("totp_issuer"), "authkit-emulator")
-	account := firstNonEmpty(p.get("totp_user"), u.Email)
+	issuer := cmp.Or(p.get("totp_issuer"), "authkit-emulator")
+	account := cmp.Or(p.get("totp_user"), u.Email)
 	f := s.addFactor(w, u.ID, secret, issuer, account, now)
 	uri := (&url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + issuer + ":" + account,
 		RawQuery: url.Values{"secret": {secret}, "issuer": {issuer}}.Encode()}).String()

@@ -163,13 +163,13 @@ func (s *Server) Routes() []Route {
 	return out
 }
 
-// routes builds the Echo router.
-func (s *Server) routes() *echo.Echo {
+// router builds the Echo router of a route table.
+func (s *Server) router(table []route) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.frontDoor)
-	for _, rt := range s.routeTable() {
+	for _, rt := range table {
 		e.Add(rt.Method, rt.Path, rt.h, rt.mw...)
 	}
 	return e

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -60,7 +61,11 @@ type Server struct {
 	seed   int64
 	start  time.Time // the clock's initial frozen time, zero when real
 	env    *environment
-	w      atomic.Pointer[world]
+	// keys is the loaded key ring. Rings never change (rotation builds a
+	// new one), so every Reset starts from this one: keys are parsed, and
+	// their JWKS and certificates made, once per instance.
+	keys *keyRing
+	w    atomic.Pointer[world]
 
 	signSlots chan struct{}
 	grants    map[string]grantFunc
@@ -68,8 +73,8 @@ type Server struct {
 	umGrantTable map[string]umGrant
 	discovery    discoveryDocs
 	faultq       faults
-	// emulated is the set of served operations (see emulatedShapes).
-	emulated map[string]bool
+	// unserved are the spec operations that answer 501.
+	unserved []unservedOp
 	journal  *journal
 	// fixMu serializes AddFixtures, so concurrent additions validate against
 	// each other.
@@ -104,13 +109,17 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.env = env
 	s.discovery = newDiscoveryDocs(env)
+	if s.keys, err = newKeyRing(set); err != nil {
+		return nil, err
+	}
 	if err := s.Reset(true); err != nil {
 		return nil, err
 	}
 	s.grants = s.tokenGrants()
 	s.umGrantTable = s.umGrants()
-	s.echo = s.routes()
-	s.emulated = s.emulatedShapes()
+	table := s.routeTable()
+	s.echo = s.router(table)
+	s.unserved = unservedOps(table)
 	return s, nil
 }
 
@@ -122,13 +131,13 @@ func resolveEnvironment(set *fixtures.Set, cfg Config) (*environment, error) {
 	for _, k := range fe.APIKeys {
 		env.apiKeys = append(env.apiKeys, []byte(k))
 	}
-	env.publicURL = firstNonEmpty(cfg.PublicURL, fe.PublicURL, DefaultPublicURL)
+	env.publicURL = cmp.Or(cfg.PublicURL, fe.PublicURL, DefaultPublicURL)
 	env.publicURL = strings.TrimRight(env.publicURL, "/")
 	if u, err := url.Parse(env.publicURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, fmt.Errorf("public URL %q is not an absolute http(s) URL", env.publicURL)
 	}
-	env.issuer = firstNonEmpty(cfg.Issuer, fe.Issuer, env.publicURL)
-	env.umIssuer = firstNonEmpty(fe.UserManagementIssuer, env.publicURL+"/user_management/"+fe.ClientID)
+	env.issuer = cmp.Or(cfg.Issuer, fe.Issuer, env.publicURL)
+	env.umIssuer = cmp.Or(fe.UserManagementIssuer, env.publicURL+"/user_management/"+fe.ClientID)
 	env.accessTTL = fe.AccessTokenTTL.Or(5 * time.Minute)
 	env.codeTTL = fe.AuthorizationCodeTTL.Or(10 * time.Minute)
 	env.sessionMaxLength = fe.Session.MaxLength.Or(30 * 24 * time.Hour)
@@ -137,15 +146,6 @@ func resolveEnvironment(set *fixtures.Set, cfg Config) (*environment, error) {
 	env.requireMFA = fe.RequireMFA
 	env.defaultRole = fe.DefaultRole
 	return env, nil
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // Reset returns the instance to exactly the loaded world: the same ids, the
@@ -161,11 +161,7 @@ func (s *Server) Reset(resetClock bool) error {
 	}
 	s.ids.reseed(s.seed, "ids")
 	s.reqIDs.reseed(s.seed, "requests")
-	keys, err := newKeyRing(s.set)
-	if err != nil {
-		return err
-	}
-	w := newWorld(s.env, keys)
+	w := newWorld(s.env, s.keys)
 	w.fixtures = s.set
 	now := s.clock.Now()
 	w.createdAt = now
@@ -208,7 +204,7 @@ func (s *Server) seedSessions(ctx context.Context, w *world, sessions []fixtures
 			created = now
 		}
 		ss := &session{ID: fs.ID, UserID: fs.UserID, OrgID: fs.OrganizationID, ClientID: fs.ClientID,
-			Status: fs.Status, AuthMethod: firstNonEmpty(fs.AuthMethod, "password"), Scopes: fs.Scopes,
+			Status: fs.Status, AuthMethod: cmp.Or(fs.AuthMethod, "password"), Scopes: fs.Scopes,
 			CreatedAt: created, lastActive: created, UpdatedAt: created}
 		ss.family = familyUM
 		if fs.ClientID != s.env.clientID {

@@ -19,16 +19,21 @@ type specOperation struct {
 	Auth   bool   // requires an API key
 }
 
-// matches reports whether a request's escaped path fits the operation's
-// template exactly: no extra or missing slash, a non-empty value for every
-// parameter, and no encoded slash standing in for a separator.
-func (op specOperation) matches(escapedPath string) bool {
-	tpl := strings.Split(op.Path, "/")
-	got := strings.Split(escapedPath, "/")
-	if len(tpl) != len(got) {
+// unservedOp is a spec operation the emulator does not serve, its path
+// template split once.
+type unservedOp struct {
+	specOperation
+	segs []string
+}
+
+// matches reports whether a request's escaped path, split at "/", fits the
+// operation's template exactly: no extra or missing slash, a non-empty value
+// for every parameter, and no encoded slash standing in for a separator.
+func (op unservedOp) matches(got []string) bool {
+	if len(op.segs) != len(got) {
 		return false
 	}
-	for i, seg := range tpl {
+	for i, seg := range op.segs {
 		if strings.HasPrefix(seg, "{") {
 			if got[i] == "" {
 				return false
@@ -48,9 +53,10 @@ func (op specOperation) matches(escapedPath string) bool {
 // would misread that as "not found"). It returns nil for paths outside the
 // spec.
 func (s *Server) unimplemented(c echo.Context) *Error {
-	method, path := c.Request().Method, c.Request().URL.EscapedPath()
-	for _, op := range specOperations {
-		if op.Method != method || !op.matches(path) || s.emulated[op.Method+" "+shapeOf(op.Path)] {
+	method := c.Request().Method
+	got := strings.Split(c.Request().URL.EscapedPath(), "/")
+	for _, op := range s.unserved {
+		if op.Method != method || !op.matches(got) {
 			continue
 		}
 		if op.Auth {
@@ -76,24 +82,28 @@ func shapeOf(path string) string {
 	return strings.Join(segs, "/")
 }
 
-// emulatedShapes is the set of "METHOD shape" of the route table, to tell
-// operations the emulator serves from those it does not.
-func (s *Server) emulatedShapes() map[string]bool {
+// unservedOps are the spec's operations whose method and path shape no
+// route serves. The route table is fixed, so this is computed once.
+func unservedOps(table []route) []unservedOp {
 	served := map[string]bool{}
-	for _, r := range s.Routes() {
+	for _, r := range table {
 		served[r.Method+" "+shapeOf(r.Path)] = true
 	}
-	return served
+	var out []unservedOp
+	for _, op := range specOperations {
+		if !served[op.Method+" "+shapeOf(op.Path)] {
+			out = append(out, unservedOp{op, strings.Split(op.Path, "/")})
+		}
+	}
+	return out
 }
 
 // Unemulated lists the operations of WorkOS's OpenAPI spec that the
 // emulator does not serve (they answer 501), for the README's table.
 func (s *Server) Unemulated() []Route {
-	var out []Route
-	for _, op := range specOperations {
-		if !s.emulated[op.Method+" "+shapeOf(op.Path)] {
-			out = append(out, Route{Method: op.Method, Path: op.Path, Group: groupAPI, Doc: op.ID})
-		}
+	out := make([]Route, len(s.unserved))
+	for i, op := range s.unserved {
+		out[i] = Route{Method: op.Method, Path: op.Path, Group: groupAPI, Doc: op.ID}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strings"
@@ -43,7 +44,7 @@ func (s *Server) listUsers(c echo.Context) error {
 	defer w.mu.RUnlock()
 	users := w.userOrder
 	email := q.Get("email")
-	org := firstNonEmpty(q.Get("organization_id"), q.Get("organization"))
+	org := cmp.Or(q.Get("organization_id"), q.Get("organization"))
 	if email != "" || org != "" {
 		users = nil
 		if org != "" {

@@ -264,13 +264,8 @@ func (s *session) activeAt(now time.Time, env *environment) bool {
 	if s.Status != fixtures.SessionActive {
 		return false
 	}
-	if !s.ExpiresAt.IsZero() && !now.Before(s.ExpiresAt) {
-		return false
-	}
-	if env.inactivityTimeout > 0 && !now.Before(s.lastActive.Add(env.inactivityTimeout)) {
-		return false
-	}
-	return true
+	end := s.end(env)
+	return end.IsZero() || now.Before(end)
 }
 
 // statusAt is the session's status as WorkOS would report it at now.

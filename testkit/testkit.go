@@ -126,9 +126,9 @@ func New(opts ...Option) (*Emulator, error) {
 		hs.Listener.Close()
 		return nil, err
 	}
-	cfg := emulator.NewHTTPServer(em.srv)
-	hs.Config.Handler, hs.Config.ReadHeaderTimeout, hs.Config.ReadTimeout = cfg.Handler, cfg.ReadHeaderTimeout, cfg.ReadTimeout
-	hs.Config.WriteTimeout, hs.Config.IdleTimeout, hs.Config.MaxHeaderBytes = cfg.WriteTimeout, cfg.IdleTimeout, cfg.MaxHeaderBytes
+	// The same server settings as the binary's; httptest allows replacing
+	// Config before Start.
+	hs.Config = emulator.NewHTTPServer(em.srv)
 	hs.Start()
 	return em, nil
 }

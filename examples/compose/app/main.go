@@ -33,6 +33,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -155,7 +156,7 @@ func discover(ctx context.Context, cfg config) (*authkit, error) {
 	if err := provider.Claims(&doc); err != nil {
 		return nil, err
 	}
-	jwksURL := firstNonEmpty(cfg.jwksURL, doc.JWKSURI)
+	jwksURL := cmp.Or(cfg.jwksURL, doc.JWKSURI)
 	// The key set outlives this call: give it a context that is never canceled.
 	keys := oidc.NewRemoteKeySet(oidc.ClientContext(context.Background(), hc), jwksURL)
 	return &authkit{
@@ -163,16 +164,9 @@ func discover(ctx context.Context, cfg config) (*authkit, error) {
 		http:             hc,
 		connect:          oidc.NewVerifier(cfg.issuer, keys, &oidc.Config{ClientID: cfg.clientID}),
 		um:               oidc.NewVerifier(cfg.umIssuer, keys, &oidc.Config{SkipClientIDCheck: true}),
-		introspectionURL: firstNonEmpty(cfg.introspectionURL, doc.IntrospectionEndpoint),
+		introspectionURL: cmp.Or(cfg.introspectionURL, doc.IntrospectionEndpoint),
 		tokenURL:         provider.Endpoint().TokenURL,
 	}, nil
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // identity is what /whoami answers for an accepted token.
