@@ -18,8 +18,7 @@ import (
 // `{{ expr || "fallback" }}` falls back when the value is empty.
 type jwtTemplate struct {
 	content   string
-	tree      map[string]any // the parsed template, bare expressions replaced by markers
-	bare      []string       // expressions of the markers, by index
+	tree      map[string]any // the parsed template; leaves with expressions are bareExpr or interpolation
 	createdAt time.Time
 	updatedAt time.Time
 }
@@ -30,11 +29,48 @@ var exprRE = regexp.MustCompile(`\{\{\s*([^{}]*?)\s*\}\}`)
 // parsed as JSON.
 func bareMarker(n int) string { return fmt.Sprintf("\x00tpl%d\x00", n) }
 
+// bareExpr is a template value that is one expression outside quotes: it
+// renders as the value, keeping its JSON type.
+type bareExpr string
+
+// interpolation is a template string with {{ }} expressions: it renders as
+// a string.
+type interpolation string
+
+// mapLeaves rebuilds a JSON tree with f applied to every leaf (anything
+// but an object or an array).
+func mapLeaves(v any, f func(any) (any, error)) (any, error) {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			m, err := mapLeaves(e, f)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = m
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			m, err := mapLeaves(e, f)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = m
+		}
+		return out, nil
+	}
+	return f(v)
+}
+
 // parseJWTTemplate checks and compiles a template. Claims the emulator sets
 // from state cannot be templated.
 func parseJWTTemplate(content string, now time.Time) (*jwtTemplate, error) {
 	t := &jwtTemplate{content: content, createdAt: now, updatedAt: now}
 	// Replace expressions that stand outside JSON strings by string markers.
+	bare := map[string]string{} // marker → expression
 	var b strings.Builder
 	inString, escaped := false, false
 	for i := 0; i < len(content); i++ {
@@ -62,9 +98,10 @@ func parseJWTTemplate(content string, now time.Time) (*jwtTemplate, error) {
 				return nil, fmt.Errorf("unclosed {{")
 			}
 			expr := strings.TrimSpace(content[i+2 : i+end])
-			quoted, _ := json.Marshal(bareMarker(len(t.bare)))
+			marker := bareMarker(len(bare))
+			quoted, _ := json.Marshal(marker)
 			b.Write(quoted)
-			t.bare = append(t.bare, expr)
+			bare[marker] = expr
 			i += end + 1
 			continue
 		}
@@ -78,38 +115,30 @@ func parseJWTTemplate(content string, now time.Time) (*jwtTemplate, error) {
 			return nil, fmt.Errorf("claim %q is reserved", k)
 		}
 	}
-	var check func(v any) error
-	check = func(v any) error {
-		switch x := v.(type) {
-		case string:
-			for _, m := range exprRE.FindAllStringSubmatch(x, -1) {
-				if err := checkExpr(m[1]); err != nil {
-					return err
-				}
-			}
-		case map[string]any:
-			for _, e := range x {
-				if err := check(e); err != nil {
-					return err
-				}
-			}
-		case []any:
-			for _, e := range x {
-				if err := check(e); err != nil {
-					return err
-				}
+	// Resolve markers and find interpolations once, here, not at every mint.
+	tree, err := mapLeaves(t.tree, func(v any) (any, error) {
+		x, ok := v.(string)
+		if !ok {
+			return v, nil
+		}
+		if expr, ok := bare[x]; ok {
+			return bareExpr(expr), checkExpr(expr)
+		}
+		matches := exprRE.FindAllStringSubmatch(x, -1)
+		if len(matches) == 0 {
+			return x, nil
+		}
+		for _, m := range matches {
+			if err := checkExpr(m[1]); err != nil {
+				return nil, err
 			}
 		}
-		return nil
-	}
-	for _, e := range t.bare {
-		if err := checkExpr(e); err != nil {
-			return nil, err
-		}
-	}
-	if err := check(t.tree); err != nil {
+		return interpolation(x), nil
+	})
+	if err != nil {
 		return nil, err
 	}
+	t.tree = tree.(map[string]any)
 	return t, nil
 }
 
@@ -197,38 +226,22 @@ func (w *world) eval(expr, userID, orgID string) any {
 
 // render evaluates the template for a mint. Caller holds w.mu.
 func (t *jwtTemplate) render(w *world, userID, orgID string) map[string]any {
-	var walk func(v any) any
-	walk = func(v any) any {
+	out, _ := mapLeaves(t.tree, func(v any) (any, error) {
 		switch x := v.(type) {
-		case string:
-			for i, e := range t.bare {
-				if x == bareMarker(i) {
-					return w.eval(e, userID, orgID)
-				}
-			}
-			return exprRE.ReplaceAllStringFunc(x, func(m string) string {
+		case bareExpr:
+			return w.eval(string(x), userID, orgID), nil
+		case interpolation:
+			return exprRE.ReplaceAllStringFunc(string(x), func(m string) string {
 				got := w.eval(exprRE.FindStringSubmatch(m)[1], userID, orgID)
 				if got == nil {
 					return ""
 				}
 				return fmt.Sprint(got)
-			})
-		case map[string]any:
-			out := make(map[string]any, len(x))
-			for k, e := range x {
-				out[k] = walk(e)
-			}
-			return out
-		case []any:
-			out := make([]any, len(x))
-			for i, e := range x {
-				out[i] = walk(e)
-			}
-			return out
+			}), nil
 		}
-		return v
-	}
-	return walk(t.tree).(map[string]any)
+		return v, nil
+	})
+	return out.(map[string]any)
 }
 
 // templateClaims are the custom claims the environment's JWT template adds
