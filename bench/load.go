@@ -11,7 +11,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -43,7 +42,6 @@ type result struct {
 	sample   string          // the first error, for the report
 	dials    int64           // connections opened: conns when keep-alive held
 	cpu      time.Duration   // the server's CPU time (user+system) in the window
-	client   time.Duration   // the harness's own CPU time in the window
 }
 
 // cpuPerReq is the server's CPU time per measured request.
@@ -70,25 +68,15 @@ func serverCores() int {
 	return runtime.NumCPU()
 }
 
-// selfCPU is the harness's CPU time so far.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // mergeResults adds up the windows of one server.
 func mergeResults(rs []*result) *result {
 	m := &result{statuses: map[int]int{}}
 	for _, r := range rs {
 		m.n += r.n
 		m.elapsed += r.elapsed
-		m.absorb(r.lat, r.errors, r.statuses, r.sample)
+		m.absorb(r)
 		m.dials += r.dials
 		m.cpu += r.cpu
-		m.client += r.client
 	}
 	slices.Sort(m.lat)
 	return m
@@ -96,14 +84,14 @@ func mergeResults(rs []*result) *result {
 
 // absorb adds the latencies and errors of a worker or a window (sorting
 // is the caller's, once).
-func (r *result) absorb(lat []time.Duration, errors int, statuses map[int]int, sample string) {
-	r.lat = append(r.lat, lat...)
-	r.errors += errors
-	for s, n := range statuses {
+func (r *result) absorb(o *result) {
+	r.lat = append(r.lat, o.lat...)
+	r.errors += o.errors
+	for s, n := range o.statuses {
 		r.statuses[s] += n
 	}
 	if r.sample == "" {
-		r.sample = sample
+		r.sample = o.sample
 	}
 }
 
@@ -147,11 +135,8 @@ func newTransport(conns int, dials *atomic.Int64) *http.Transport {
 
 // worker is one connection's loop and its own measurements.
 type worker struct {
-	lat      []time.Duration
-	errors   int
-	statuses map[int]int
-	sample   string
-	fatal    error
+	result // lat, errors, statuses, sample
+	fatal  error
 }
 
 func (w *worker) fail(status int, what string) {
@@ -185,17 +170,17 @@ func drive(l load, newConn func(i int) (conn, error)) (*result, error) {
 	if l.count > 0 {
 		from, to = start, start.Add(24*time.Hour)
 	}
-	// CPU time of both sides over the measured window: sampled at its edges
+	// The server's CPU time over the measured window: sampled at its edges
 	// by timers, or around the whole run in count mode.
-	var cpu0, cpu1, self0, self1 time.Duration
+	var cpu0, cpu1 time.Duration
 	marks := make(chan struct{})
 	if l.count > 0 {
-		cpu0, self0 = cpuTime(l.pid), selfCPU()
+		cpu0 = cpuTime(l.pid)
 	} else {
 		t := time.AfterFunc(time.Until(from), func() {
-			cpu0, self0 = cpuTime(l.pid), selfCPU()
+			cpu0 = cpuTime(l.pid)
 			time.Sleep(time.Until(to))
-			cpu1, self1 = cpuTime(l.pid), selfCPU()
+			cpu1 = cpuTime(l.pid)
 			close(marks)
 		})
 		defer t.Stop()
@@ -203,7 +188,7 @@ func drive(l load, newConn func(i int) (conn, error)) (*result, error) {
 	workers := make([]*worker, l.conns)
 	var wg sync.WaitGroup
 	for i := range workers {
-		w := &worker{statuses: map[int]int{}}
+		w := &worker{result: result{statuses: map[int]int{}}}
 		if l.count > 0 {
 			w.lat = make([]time.Duration, 0, l.count/l.conns+1)
 		} else {
@@ -259,7 +244,7 @@ func drive(l load, newConn func(i int) (conn, error)) (*result, error) {
 	wg.Wait()
 	end := time.Now()
 	if l.count > 0 {
-		cpu1, self1 = cpuTime(l.pid), selfCPU()
+		cpu1 = cpuTime(l.pid)
 	}
 
 	for _, w := range workers {
@@ -270,12 +255,12 @@ func drive(l load, newConn func(i int) (conn, error)) (*result, error) {
 	if l.count == 0 {
 		<-marks // the window's end was sampled
 	}
-	r := &result{statuses: map[int]int{}, dials: dials.Load(), elapsed: l.duration, cpu: cpu1 - cpu0, client: self1 - self0}
+	r := &result{statuses: map[int]int{}, dials: dials.Load(), elapsed: l.duration, cpu: cpu1 - cpu0}
 	if l.count > 0 {
 		r.elapsed = end.Sub(start)
 	}
 	for _, w := range workers {
-		r.absorb(w.lat, w.errors, w.statuses, w.sample)
+		r.absorb(&w.result)
 	}
 	slices.Sort(r.lat)
 	r.n = len(r.lat)

@@ -134,13 +134,10 @@ func (h *harness) logins100k() error {
 		return err
 	}
 
-	res, err := drive(load{conns: h.cfg.conns, count: h.cfg.logins, pid: p.pid},
+	res, err := h.drive(p, load{conns: h.cfg.conns, count: h.cfg.logins},
 		expect(cycle(p.url+"/user_management/authenticate", jsonType, loginBodies(w), h.cfg.conns), `"access_token"`))
-	if err == nil {
-		err = p.alive()
-	}
 	if err != nil {
-		return fmt.Errorf("%s: %v", p.name, err)
+		return err
 	}
 	h.noteRun(p, res, 1)
 	loaded := p.mem()

@@ -163,8 +163,7 @@ func startOnce(name, bin string, args []string, logDir string) (*proc, error) {
 
 	if err := p.waitHealthy(t0, 60*time.Second); err != nil {
 		p.stop()
-		log, _ := os.ReadFile(logPath)
-		return nil, fmt.Errorf("%s: %v\n%s", name, err, tail(string(log), 2000))
+		return nil, fmt.Errorf("%s: %v\n%s", name, err, p.logTail(2000))
 	}
 	return p, nil
 }
@@ -203,8 +202,7 @@ func (p *proc) waitHealthy(t0 time.Time, timeout time.Duration) error {
 func (p *proc) alive() error {
 	select {
 	case <-p.done:
-		log, _ := os.ReadFile(p.logPath)
-		return fmt.Errorf("%s exited: %v\n%s", p.name, p.err, tail(string(log), 2000))
+		return fmt.Errorf("%s exited: %v\n%s", p.name, p.err, p.logTail(2000))
 	default:
 		return nil
 	}
