@@ -2,22 +2,42 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
 	"github.com/authkit-emulator/authkit-emulator/fixtures"
 )
 
-func counts(w *world) (sessions, access, refresh, outbox, heapLen int) {
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	w.outbox.mu.Lock()
-	defer w.outbox.mu.Unlock()
-	return len(w.sessions), len(w.access), len(w.refresh), len(w.outbox.entries), len(w.evictions)
+func counts(st *store.Store) (sessions, access, refresh, outbox, heapLen int) {
+	z := st.Sizes()
+	return z.Sessions, z.AccessTokens, z.RefreshTokens, z.Outbox, z.Evictions
+}
+
+// refresh redeems a User Management refresh token over the API and returns
+// its successor ("" when refused).
+func refresh(t *testing.T, srv *Server, token string) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	body := url.Values{"grant_type": {"refresh_token"}, "client_id": {srv.ClientID()}, "refresh_token": {token}}.Encode()
+	req := httptest.NewRequest(http.MethodPost, "/user_management/authenticate", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		return ""
+	}
+	var out struct {
+		RefreshToken string `json:"refresh_token"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.RefreshToken
 }
 
 // TestEvictionBoundsMemory: expired tokens, used-up codes and ended sessions
@@ -38,7 +58,7 @@ users: [{email: a@example.com, email_verified: true, password: pw}]
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := srv.world()
+	st := srv.st
 	ctx := context.Background()
 	var first MintResult
 	for i := 0; i < 200; i++ {
@@ -55,11 +75,12 @@ users: [{email: a@example.com, email_verified: true, password: pw}]
 			}
 		}
 	}
-	w.mu.Lock()
-	w.send(&outboxEntry{id: "magic_auth_x", kind: KindMagicAuth, email: "a@example.com", code: "123456",
-		createdAt: srv.clock.Now(), expiresAt: srv.clock.Now().Add(codeTTL)})
-	w.mu.Unlock()
-	s0, a0, r0, o0, _ := counts(w)
+	_ = st.Write(func(tx *store.Tx) error {
+		tx.Send(&store.OutboxEntry{ID: "magic_auth_x", Kind: KindMagicAuth, Email: "a@example.com", Code: "123456",
+			CreatedAt: tx.Now(), ExpiresAt: tx.Now().Add(store.CodeTTL)})
+		return nil
+	})
+	s0, a0, r0, o0, _ := counts(st)
 	if s0 != 200 || a0 != 200 || r0 != 200 || o0 != 1 {
 		t.Fatalf("before: %d sessions, %d tokens, %d refresh, %d outbox", s0, a0, r0, o0)
 	}
@@ -70,7 +91,7 @@ users: [{email: a@example.com, email_verified: true, password: pw}]
 	if s, _ := srv.Session(first.SessionID); s == nil || s.Status != "revoked" {
 		t.Fatalf("revoked session gone within the grace period: %+v", s)
 	}
-	if s, a, _, _, _ := counts(w); s != 201 || a != 201 {
+	if s, a, _, _, _ := counts(st); s != 201 || a != 201 {
 		t.Fatalf("evicted too early: %d sessions, %d tokens", s, a)
 	}
 
@@ -79,7 +100,7 @@ users: [{email: a@example.com, email_verified: true, password: pw}]
 	if _, err := srv.Mint(ctx, MintRequest{UserID: set.Users[0].ID}); err != nil {
 		t.Fatal(err)
 	}
-	s1, a1, r1, o1, h1 := counts(w)
+	s1, a1, r1, o1, h1 := counts(st)
 	if s1 != 1 || a1 != 1 || r1 != 1 || o1 != 0 {
 		t.Fatalf("after: %d sessions, %d tokens, %d refresh, %d outbox (heap %d)", s1, a1, r1, o1, h1)
 	}
@@ -89,16 +110,14 @@ users: [{email: a@example.com, email_verified: true, password: pw}]
 	if got := srv.Introspect(first.AccessToken); got["active"] != false {
 		t.Fatalf("evicted token: %v", got)
 	}
-	if _, err := srv.rotateRefresh(w, first.RefreshToken, set.Environment.ClientID, familyUM, ""); err == nil {
+	if refresh(t, srv, first.RefreshToken) != "" {
 		t.Fatal("evicted refresh token still works")
 	}
 	if _, err := srv.Session(first.SessionID); err == nil {
 		t.Fatal("evicted session still found")
 	}
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	if len(w.userSessions[set.Users[0].ID]) != 1 {
-		t.Fatalf("user session index keeps %d", len(w.userSessions[set.Users[0].ID]))
+	if n := st.Sizes().UserSessions[set.Users[0].ID]; n != 1 {
+		t.Fatalf("user session index keeps %d", n)
 	}
 }
 
@@ -115,64 +134,25 @@ users: [{email: a@example.com, email_verified: true, password: pw}]
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, _ := New(Config{Fixtures: set})
-	w := srv.world()
+	srv, err := New(Config{Fixtures: set})
+	if err != nil {
+		t.Fatal(err)
+	}
 	res, _ := srv.Mint(context.Background(), MintRequest{UserID: set.Users[0].ID})
-	refresh := res.RefreshToken
+	token := res.RefreshToken
 	for i := 0; i < 6; i++ { // 6 × 25 min: past the first deadline + grace
 		srv.clock.Advance(25 * time.Minute)
-		ss, err := srv.rotateRefresh(w, refresh, set.Environment.ClientID, familyUM, "")
-		if err != nil {
-			t.Fatalf("refresh %d: %v", i, err)
+		if token = refresh(t, srv, token); token == "" {
+			t.Fatalf("refresh %d refused", i)
 		}
-		refresh = ss.refreshToken
 		srv.Mint(context.Background(), MintRequest{UserID: set.Users[0].ID, SessionID: res.SessionID})
 	}
 	if _, err := srv.Session(res.SessionID); err != nil {
 		t.Fatal("an active session was evicted")
 	}
-	srv.clock.Advance(31*time.Minute + evictGrace)
+	srv.clock.Advance(31*time.Minute + time.Hour) // the inactivity timeout, then the grace period
 	srv.Mint(context.Background(), MintRequest{UserID: set.Users[0].ID})
 	if _, err := srv.Session(res.SessionID); err == nil {
 		t.Fatal("an idle session outlived its grace period")
-	}
-}
-
-// TestJournalSlots: oversized requests are cut to their slot (and marked
-// truncated), the ring keeps the newest entries, and nothing is lost or
-// corrupted at the slot boundaries.
-func TestJournalSlots(t *testing.T) {
-	j := newJournal()
-	at := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
-	long := strings.Repeat("p", 2*journalSlot)
-	for i := 0; i < journalCapacity+5; i++ {
-		r := httptest.NewRequest(http.MethodPost, "/x?i="+strconv.Itoa(i), nil)
-		r.Header.Set("X-Index", strconv.Itoa(i))
-		body := []byte("body-" + strconv.Itoa(i))
-		if i%100 == 0 {
-			r.URL.Path = "/" + long
-			r.Header.Set("X-Long", long)
-			body = []byte(long)
-		}
-		j.add(at, "req-"+strconv.Itoa(i), r, body, 200+i%3)
-	}
-	list, dropped := j.list(RequestFilter{})
-	if len(list) != journalCapacity || dropped != 5 {
-		t.Fatalf("%d entries, %d dropped", len(list), dropped)
-	}
-	for k, e := range list {
-		i := k + 5
-		if e.Seq != uint64(i+1) || e.RequestID != "req-"+strconv.Itoa(i) || e.Status != 200+i%3 {
-			t.Fatalf("entry %d: %+v", k, e)
-		}
-		if i%100 == 0 {
-			if !e.Truncated || len(e.Path) > journalSlot {
-				t.Fatalf("oversized entry %d not cut: truncated=%v path %d bytes", i, e.Truncated, len(e.Path))
-			}
-			continue
-		}
-		if e.Truncated || e.Headers["X-Index"] != strconv.Itoa(i) || e.Body != "body-"+strconv.Itoa(i) || e.Query["i"] != strconv.Itoa(i) {
-			t.Fatalf("entry %d: %+v", i, e)
-		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
 )
 
 // TestPanicBecomesLogged500: a handler that panics answers a JSON 500 with
@@ -24,7 +26,7 @@ func TestPanicBecomesLogged500(t *testing.T) {
 	req.Header.Set("X-Request-ID", "trace-panic")
 	rec := httptest.NewRecorder()
 	c := srv.echo.NewContext(req, rec)
-	h := srv.frontDoor(func(echo.Context) error { panic("boom") })
+	h := web.FrontDoor(srv.log, srv.env)(func(echo.Context) error { panic("boom") })
 	if err := h(c); err != nil {
 		t.Fatalf("frontDoor returned %v: it must render the error itself", err)
 	}

@@ -3,7 +3,7 @@ package emulator
 // The route table against WorkOS's OpenAPI spec (reference/workos-openapi.yaml):
 // every spec operation is either served or answers a 501 that names it,
 // every WorkOS API route the emulator serves is a spec operation, and the
-// generated specOperations table is current.
+// generated spec.Operations table is current.
 
 import (
 	"encoding/json"
@@ -16,6 +16,9 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/spec"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
 )
 
 // routesNotInSpec are WorkOS API routes the emulator serves although the
@@ -113,8 +116,8 @@ func TestSpecOperationsServedOr501(t *testing.T) {
 		t.Fatal(err)
 	}
 	var nServed, n501 int
-	defer func() { t.Logf("%d spec operations: %d served, %d answer 501", len(specOperations), nServed, n501) }()
-	for _, op := range specOperations {
+	defer func() { t.Logf("%d spec operations: %d served, %d answer 501", len(spec.Operations), nServed, n501) }()
+	for _, op := range spec.Operations {
 		path := samplePath(op.Path)
 		isServed := served[routeShape(op.Method, op.Path)]
 		h := shared.Handler()
@@ -132,7 +135,7 @@ func TestSpecOperationsServedOr501(t *testing.T) {
 		switch {
 		case isServed:
 			nServed++
-			if (status == http.StatusNotFound && got.Code != CodeNotFound) || status == http.StatusMethodNotAllowed ||
+			if (status == http.StatusNotFound && got.Code != web.CodeNotFound) || status == http.StatusMethodNotAllowed ||
 				status == http.StatusNotImplemented || status >= 500 {
 				t.Errorf("%s is in the route table but answers %d: %s", where, status, body)
 			}
@@ -140,7 +143,7 @@ func TestSpecOperationsServedOr501(t *testing.T) {
 			t.Errorf("%s is not emulated and answers %d, want 501: %s", where, status, body)
 		default:
 			n501++
-			if got.Code != CodeNotImplemented || !strings.Contains(got.Message, op.Method+" "+op.Path) {
+			if got.Code != web.CodeNotImplemented || !strings.Contains(got.Message, op.Method+" "+op.Path) {
 				t.Errorf("%s: the 501 does not name the operation: %s", where, body)
 			}
 			if st, _ := routeProbe(h, op.Method, path, false); op.Auth && st != http.StatusUnauthorized {
@@ -172,9 +175,9 @@ func routeProbe(h http.Handler, method, path string, key bool) (int, []byte) {
 // emulator does not invent API paths.
 func TestRoutesAreSpecOperations(t *testing.T) {
 	t.Parallel()
-	spec := map[string]bool{}
-	for _, op := range specOperations {
-		spec[routeShape(op.Method, op.Path)] = true
+	inSpec := map[string]bool{}
+	for _, op := range spec.Operations {
+		inSpec[routeShape(op.Method, op.Path)] = true
 	}
 	s, err := New(Config{})
 	if err != nil {
@@ -185,7 +188,7 @@ func TestRoutesAreSpecOperations(t *testing.T) {
 	for _, r := range s.Routes() {
 		shape := routeShape(r.Method, r.Path)
 		switch {
-		case notWorkOSAPI(r.Path) || spec[shape]:
+		case notWorkOSAPI(r.Path) || inSpec[shape]:
 		case routesNotInSpec[shape] != "":
 			used[shape] = true
 		default:
@@ -221,7 +224,7 @@ func TestSpecOperationsTableIsCurrent(t *testing.T) {
 	if len(doc.Security) == 0 {
 		t.Fatal("the spec has no default security: the Auth rule below (absent security = the default) no longer holds")
 	}
-	row := func(op specOperation) string {
+	row := func(op spec.Operation) string {
 		return fmt.Sprintf("{%q, %q, %q, %v}", op.Method, op.Path, op.ID, op.Auth)
 	}
 	want := map[string]bool{}
@@ -231,7 +234,7 @@ func TestSpecOperationsTableIsCurrent(t *testing.T) {
 			switch m {
 			case "GET", "POST", "PUT", "PATCH", "DELETE":
 			case "HEAD", "OPTIONS", "TRACE":
-				t.Errorf("%s %s: specOperations has no room for %s", m, path, m)
+				t.Errorf("%s %s: spec.Operations has no room for %s", m, path, m)
 				continue
 			default:
 				continue // parameters, summary, ...
@@ -244,11 +247,11 @@ func TestSpecOperationsTableIsCurrent(t *testing.T) {
 				t.Fatalf("%s %s: %v", m, path, err)
 			}
 			auth := op.Security == nil || len(*op.Security) > 0
-			want[row(specOperation{m, path, op.ID, auth})] = true
+			want[row(spec.Operation{Method: m, Path: path, ID: op.ID, Auth: auth})] = true
 		}
 	}
 	got := map[string]bool{}
-	for _, op := range specOperations {
+	for _, op := range spec.Operations {
 		got[row(op)] = true
 	}
 	var missing, extra []string
@@ -268,7 +271,7 @@ func TestSpecOperationsTableIsCurrent(t *testing.T) {
 		t.Errorf("spec_operations.go is stale (run go generate ./emulator):\nin the spec, not in the table:\n\t%s\nin the table, not in the spec:\n\t%s",
 			strings.Join(missing, "\n\t"), strings.Join(extra, "\n\t"))
 	}
-	if len(got) != len(specOperations) {
-		t.Errorf("specOperations has %d rows for %d distinct operations: duplicates", len(specOperations), len(got))
+	if len(got) != len(spec.Operations) {
+		t.Errorf("spec.Operations has %d rows for %d distinct operations: duplicates", len(spec.Operations), len(got))
 	}
 }

@@ -1,19 +1,15 @@
 package emulator
 
 import (
-	"cmp"
-	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/spec"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
 	"github.com/authkit-emulator/authkit-emulator/fixtures"
 )
 
@@ -44,41 +40,18 @@ type Config struct {
 }
 
 // DefaultPublicURL is where the CLI listens by default.
-const DefaultPublicURL = "http://127.0.0.1:8484"
+const DefaultPublicURL = store.DefaultPublicURL
 
-// Server is one emulator instance: its world, clock, random source, keys
-// and HTTP handler. It is safe for concurrent use.
+// Server is one emulator instance: its environment (world, clock, random
+// source, keys) and its HTTP handler. It is safe for concurrent use.
 type Server struct {
-	cfg   Config
-	set   *fixtures.Set
-	log   *slog.Logger
-	clock *Clock
-	echo  *echo.Echo
-	// ids is the seeded stream for ids, tokens and codes; reqIDs the one
-	// for request ids (see entropy).
-	ids    *entropy
-	reqIDs *entropy
-	seed   int64
-	start  time.Time // the clock's initial frozen time, zero when real
-	env    *environment
-	// keys is the loaded key ring. Rings never change (rotation builds a
-	// new one), so every Reset starts from this one: keys are parsed, and
-	// their JWKS and certificates made, once per instance.
-	keys *keyRing
-	w    atomic.Pointer[world]
-
-	signSlots chan struct{}
-	grants    map[string]grantFunc
-	// umGrantTable is the grants of /user_management/authenticate.
-	umGrantTable map[string]umGrant
-	discovery    discoveryDocs
-	faultq       faults
-	// unserved are the spec operations that answer 501.
-	unserved []unservedOp
-	journal  *journal
-	// fixMu serializes AddFixtures, so concurrent additions validate against
-	// each other.
-	fixMu sync.Mutex
+	cfg      Config
+	log      *slog.Logger
+	st       *store.Store
+	clock    *Clock
+	echo     *echo.Echo
+	routes   []web.Route
+	unserved *spec.Unserved
 }
 
 // New builds a server from cfg. Invalid fixtures (including a signing key
@@ -88,178 +61,71 @@ func New(cfg Config) (*Server, error) {
 	if set == nil {
 		set = fixtures.Default()
 	}
-	s := &Server{cfg: cfg, set: set, log: cfg.Logger, signSlots: newSignSlots(), journal: newJournal()}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	s.seed = set.Environment.Seed
-	if cfg.Seed != nil {
-		s.seed = *cfg.Seed
-	}
-	s.start = cfg.Clock
-	if s.start.IsZero() {
-		s.start, _ = set.Environment.Clock.Time()
-	}
-	s.clock = NewClock(s.start)
-	s.ids = newEntropy(s.seed, "ids")
-	s.reqIDs = newEntropy(s.seed, "requests")
-	env, err := resolveEnvironment(set, cfg)
+	st, err := store.New(store.Options{Fixtures: set, Overrides: store.Overrides{PublicURL: cfg.PublicURL, Issuer: cfg.Issuer},
+		Clock: cfg.Clock, Seed: cfg.Seed})
 	if err != nil {
 		return nil, err
 	}
-	s.env = env
-	s.discovery = newDiscoveryDocs(env)
-	if s.keys, err = newKeyRing(set); err != nil {
-		return nil, err
+	s := &Server{cfg: cfg, log: cfg.Logger, st: st, clock: &Clock{c: st.Clock()}}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
 	}
 	if err := s.Reset(true); err != nil {
 		return nil, err
 	}
-	s.grants = s.tokenGrants()
-	s.umGrantTable = s.umGrants()
-	table := s.routeTable()
-	s.echo = s.router(table)
-	s.unserved = unservedOps(table)
+	s.routes = s.routeTable()
+	s.echo = s.router()
 	return s, nil
 }
 
-// resolveEnvironment applies defaults and the Config's overrides.
-func resolveEnvironment(set *fixtures.Set, cfg Config) (*environment, error) {
-	fe := set.Environment
-	env := &environment{clientID: fe.ClientID, autoLogin: fe.AutoLogin,
-		redirectURIs: fe.RedirectURIs, logoutRedirectURIs: fe.LogoutRedirectURIs, corsOrigins: fe.CORSOrigins}
-	for _, k := range fe.APIKeys {
-		env.apiKeys = append(env.apiKeys, []byte(k))
+// env is the web.Env of every route: the environment a request addresses.
+func (s *Server) env(echo.Context) *store.Store { return s.st }
+
+// router builds the Echo router of the route table: every route behind the
+// front door, with its auth.
+func (s *Server) router() *echo.Echo {
+	served := make([][2]string, len(s.routes))
+	for i, r := range s.routes {
+		served[i] = [2]string{r.Method, r.Path}
 	}
-	env.publicURL = cmp.Or(cfg.PublicURL, fe.PublicURL, DefaultPublicURL)
-	env.publicURL = strings.TrimRight(env.publicURL, "/")
-	if u, err := url.Parse(env.publicURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("public URL %q is not an absolute http(s) URL", env.publicURL)
+	s.unserved = spec.NewUnserved(served)
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	renderer := &web.Renderer{Log: s.log, Unserved: s.unimplemented}
+	e.HTTPErrorHandler = renderer.Handle
+	e.Use(web.FrontDoor(s.log, s.env))
+	apiKey, ctl := web.RequireAPIKey(s.env), web.RequireControlToken(s.cfg.ControlToken)
+	for _, r := range s.routes {
+		var mw []echo.MiddlewareFunc
+		switch r.Auth {
+		case web.APIKey:
+			mw = append(mw, apiKey)
+		case web.Control:
+			mw = append(mw, ctl)
+		}
+		e.Add(r.Method, r.Path, r.Handler, mw...)
 	}
-	env.issuer = cmp.Or(cfg.Issuer, fe.Issuer, env.publicURL)
-	env.umIssuer = cmp.Or(fe.UserManagementIssuer, env.publicURL+"/user_management/"+fe.ClientID)
-	env.accessTTL = fe.AccessTokenTTL.Or(5 * time.Minute)
-	env.codeTTL = fe.AuthorizationCodeTTL.Or(10 * time.Minute)
-	env.sessionMaxLength = fe.Session.MaxLength.Or(30 * 24 * time.Hour)
-	env.inactivityTimeout = fe.Session.InactivityTimeout.Or(0)
-	env.requireEmailVerification = fe.RequireEmailVerification == nil || *fe.RequireEmailVerification
-	env.requireMFA = fe.RequireMFA
-	env.defaultRole = fe.DefaultRole
-	return env, nil
+	return e
 }
 
-// Reset returns the instance to exactly the loaded world: the same ids, the
-// same tokens, the same keys, an empty journal, no faults and, when
-// resetClock is set, the same clock. Fixtures added at run time are dropped.
-func (s *Server) Reset(resetClock bool) error {
-	if resetClock {
-		if s.start.IsZero() {
-			s.clock.Real()
-		} else {
-			s.clock.Set(s.start)
+// unimplemented answers a request the router has no route for, when
+// WorkOS's spec has the operation: after the same API-key check the real
+// service makes, a 501 that names the operation, never a plausible 404 (a
+// client would misread that as "not found"). It returns nil for paths
+// outside the spec.
+func (s *Server) unimplemented(c echo.Context) *web.Error {
+	op, ok := s.unserved.Match(c.Request().Method, c.Request().URL.EscapedPath())
+	if !ok {
+		return nil
+	}
+	if op.Auth {
+		if key, ok := web.Bearer(c); !ok || !s.env(c).Config().ValidAPIKey(key) {
+			return web.Unauthorized()
 		}
 	}
-	s.ids.reseed(s.seed, "ids")
-	s.reqIDs.reseed(s.seed, "requests")
-	w := newWorld(s.env, s.keys)
-	w.fixtures = s.set
-	now := s.clock.Now()
-	w.createdAt = now
-	if tpl := s.set.Environment.JWTTemplate; tpl != "" {
-		t, err := parseJWTTemplate(tpl, now)
-		if err != nil {
-			p := s.set.EnvironmentPos("jwt_template")
-			return fixtures.Problems{{File: p.File, Line: p.Line, Path: "environment.jwt_template", Message: err.Error()}}
-		}
-		w.jwtTemplate = t
-	}
-	if err := w.addFixtures(s.set, now); err != nil {
-		return err
-	}
-	s.seedFactors(w, s.set.Users, now)
-	if err := s.seedSessions(context.Background(), w, s.set.Sessions, now); err != nil {
-		return err
-	}
-	s.w.Store(w)
-	s.journal.reset()
-	s.ClearFaults()
-	return nil
+	return web.APIError(http.StatusNotImplemented, web.CodeNotImplemented,
+		op.Method+" "+op.Path+" (WorkOS operation "+op.ID+") is part of the WorkOS API but authkit-emulator does not emulate it.")
 }
-
-// world is the current world.
-func (s *Server) world() *world { return s.w.Load() }
-
-// seedSessions creates fixture sessions and mints their tokens, honouring
-// the pinned jti, issued_at, expires_at and refresh token.
-func (s *Server) seedSessions(ctx context.Context, w *world, sessions []fixtures.Session, now time.Time) error {
-	for i := range sessions {
-		fs := &sessions[i]
-		var pinned fixtures.AccessToken
-		if fs.AccessToken != nil {
-			pinned = *fs.AccessToken
-		}
-		iat := at(pinned.IssuedAt, time.Time{})
-		created := at(fs.CreatedAt, iat)
-		if created.IsZero() {
-			created = now
-		}
-		ss := &session{ID: fs.ID, UserID: fs.UserID, OrgID: fs.OrganizationID, ClientID: fs.ClientID,
-			Status: fs.Status, AuthMethod: cmp.Or(fs.AuthMethod, "password"), Scopes: fs.Scopes,
-			CreatedAt: created, lastActive: created, UpdatedAt: created}
-		ss.family = familyUM
-		if fs.ClientID != s.env.clientID {
-			ss.family = familyConnect
-			if len(ss.Scopes) == 0 {
-				if app := w.apps[fs.ClientID]; app != nil {
-					ss.Scopes = app.Scopes
-				}
-			}
-		}
-		if ss.Status != fixtures.SessionActive {
-			ended := created
-			ss.EndedAt = &ended
-		}
-		ss.refreshToken = fs.RefreshToken
-		if ss.refreshToken == "" {
-			ss.refreshToken = s.ids.token(refreshTokenLength)
-		}
-		w.mu.Lock()
-		if _, dup := w.sessions[ss.ID]; dup {
-			w.mu.Unlock()
-			return fmt.Errorf("session %s already exists", ss.ID)
-		}
-		w.addSession(ss)
-		w.mu.Unlock()
-		spec := mintSpec{family: ss.family, userID: ss.UserID, clientID: ss.ClientID, sessionID: ss.ID,
-			orgID: ss.OrgID, scope: ss.Scopes, jti: pinned.JTI, iat: iat, keep: true}
-		if exp, ok := pinned.ExpiresAt.Time(); ok {
-			spec.exp = exp
-			if spec.iat.IsZero() {
-				spec.iat = now
-			}
-		}
-		if _, _, err := s.mint(ctx, w, spec); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// seedFactors enrolls fixture users that have a totp_secret in TOTP MFA.
-func (s *Server) seedFactors(w *world, users []fixtures.User, now time.Time) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, u := range users {
-		if u.TOTPSecret != "" {
-			secret := strings.ToUpper(strings.TrimRight(u.TOTPSecret, "="))
-			s.addFactor(w, u.ID, secret, "authkit-emulator", u.Email, now)
-		}
-	}
-}
-
-// refreshTokenLength is the length of generated opaque refresh tokens,
-// within the 25-30 characters of WorkOS's.
-const refreshTokenLength = 25
 
 // Handler is the emulator's whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.echo }
@@ -268,28 +134,38 @@ func (s *Server) Handler() http.Handler { return s.echo }
 func (s *Server) Clock() *Clock { return s.clock }
 
 // ClientID is the environment's client id.
-func (s *Server) ClientID() string { return s.env.clientID }
+func (s *Server) ClientID() string { return s.st.Config().ClientID }
 
 // APIKey is the environment's first API key.
-func (s *Server) APIKey() string { return string(s.env.apiKeys[0]) }
+func (s *Server) APIKey() string { return s.st.Config().APIKey() }
 
 // PublicURL is the base URL the emulator hands out.
-func (s *Server) PublicURL() string { return s.env.publicURL }
+func (s *Server) PublicURL() string { return s.st.Config().PublicURL }
 
 // Issuer is the iss of Connect (AuthKit-domain) tokens and of discovery.
-func (s *Server) Issuer() string { return s.env.issuer }
+func (s *Server) Issuer() string { return s.st.Config().Issuer }
 
 // UserManagementIssuer is the iss of User Management tokens.
-func (s *Server) UserManagementIssuer() string { return s.env.umIssuer }
+func (s *Server) UserManagementIssuer() string { return s.st.Config().UMIssuer }
 
 // Fixtures is the world the instance was loaded from.
-func (s *Server) Fixtures() *fixtures.Set { return s.set }
+func (s *Server) Fixtures() *fixtures.Set { return s.st.Fixtures() }
 
 // Counts summarizes the current world for the startup log line.
-func (s *Server) Counts() map[string]int {
-	w := s.world()
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	return map[string]int{"applications": len(w.apps), "users": len(w.users), "organizations": len(w.orgs),
-		"memberships": len(w.memberships), "roles": len(w.roles), "sessions": len(w.sessions)}
+func (s *Server) Counts() map[string]int { return s.st.Counts() }
+
+// NewHTTPServer wraps a Server in an http.Server with the timeouts and
+// limits a long-running emulator needs: a slow or stuck client cannot hold
+// a connection forever. Callers set the listener (Serve) themselves.
+func NewHTTPServer(s *Server) *http.Server {
+	return &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		// Scripted faults may delay an answer by up to a minute.
+		WriteTimeout:   90 * time.Second,
+		IdleTimeout:    120 * time.Second,
+		MaxHeaderBytes: 1 << 20,
+	}
 }
+

@@ -9,21 +9,24 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
 )
 
 // fillWorld adds n live sessions, each with an access token record, without
 // signing (records are what lookups scale with).
-func fillWorld(w *world, n int, now time.Time) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for i := 0; i < n; i++ {
-		id := fmt.Sprintf("session_fill%022d", i)
-		ss := &session{ID: id, UserID: aliceUser, ClientID: defaultClient, family: familyUM, Status: "active",
-			CreatedAt: now, lastActive: now, UpdatedAt: now, refreshToken: fmt.Sprintf("fill-refresh-%d", i)}
-		w.addSession(ss)
-		w.access[w.keyOf(fmt.Sprintf("fill-token-%d", i))] = &accessToken{family: familyUM, sessionID: id, sub: aliceUser,
-			iat: now.Unix(), exp: now.Add(time.Hour).Unix(), kid: w.keys.active.kid}
-	}
+func fillWorld(st *store.Store, n int) {
+	_ = st.Write(func(tx *store.Tx) error {
+		now := tx.Now()
+		for i := 0; i < n; i++ {
+			id := fmt.Sprintf("session_fill%022d", i)
+			tx.AddSession(&store.Session{ID: id, UserID: aliceUser, ClientID: defaultClient, Family: store.FamilyUM, Status: "active",
+				CreatedAt: now, LastActive: now, UpdatedAt: now, RefreshToken: fmt.Sprintf("fill-refresh-%d", i)})
+			tx.PutAccess(fmt.Sprintf("fill-token-%d", i), &store.AccessToken{Family: store.FamilyUM, SessionID: id, Sub: aliceUser,
+				IAT: now.Unix(), Exp: now.Add(time.Hour).Unix(), KID: tx.Ring().Active().KID}, false)
+		}
+		return nil
+	})
 }
 
 // BenchmarkAsStateGrows shows the hot handlers stay flat as state grows:
@@ -35,7 +38,7 @@ func BenchmarkAsStateGrows(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		fillWorld(srv.world(), n, srv.clock.Now())
+		fillWorld(srv.st, n)
 		res, err := srv.Mint(context.Background(), MintRequest{UserID: aliceUser})
 		if err != nil {
 			b.Fatal(err)

@@ -1,0 +1,216 @@
+package authorization
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
+)
+
+// scope is the organization a role route addresses ("" for the
+// environment's roles); an unknown organization is a 404.
+func scope(c echo.Context, tx *store.Tx) (string, error) {
+	orgID := web.PathParam(c, "org")
+	if orgID != "" && tx.Org(orgID) == nil {
+		return "", web.NotFound("Organization", orgID)
+	}
+	return orgID, nil
+}
+
+// roleIn finds the role a route addresses, in its scope.
+func roleIn(c echo.Context, tx *store.Tx) (*store.Role, error) {
+	orgID, err := scope(c, tx)
+	if err != nil {
+		return nil, err
+	}
+	slug := web.PathParam(c, "slug")
+	r := tx.EnvRole(slug)
+	if orgID != "" {
+		r = tx.OrgRole(orgID, slug)
+	}
+	if r == nil {
+		return nil, web.NotFound("Role", slug)
+	}
+	return r, nil
+}
+
+func roleObjects(roles []*store.Role) []wire.Object {
+	out := []wire.Object{}
+	for _, r := range roles {
+		out = append(out, r.Object())
+	}
+	return out
+}
+
+// listRoles serves GET /authorization/roles and
+// GET /authorization/organizations/{organizationId}/roles.
+func (a *api) listRoles(c echo.Context) error {
+	return web.Read(c, a.env(c), http.StatusOK, func(tx *store.Tx) (any, error) {
+		orgID, err := scope(c, tx)
+		if err != nil {
+			return nil, err
+		}
+		return wire.Object{{"object", "list"}, {"data", roleObjects(tx.RolesFor(orgID))}}, nil
+	})
+}
+
+// ValidSlug reports whether s is a role slug WorkOS accepts.
+func ValidSlug(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == ':' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// createRole serves POST on the role collections (201; 409 for a taken
+// slug).
+func (a *api) createRole(c echo.Context) error {
+	b, err := web.Decode(c, web.APIBody)
+	if err != nil {
+		return err
+	}
+	slug, name := b.Str("slug"), b.Str("name")
+	desc := b.OptStr("description")
+	if slug == "" {
+		b.Bad("slug", "slug_required")
+	} else if !ValidSlug(slug) {
+		b.Bad("slug", "invalid_slug")
+	}
+	if name == "" {
+		b.Bad("name", "name_required")
+	}
+	if err := b.Err(); err != nil {
+		return err
+	}
+	return web.Write(c, a.env(c), http.StatusCreated, func(tx *store.Tx) (any, error) {
+		orgID, err := scope(c, tx)
+		if err != nil {
+			return nil, err
+		}
+		if tx.EnvRole(slug) != nil || (orgID != "" && tx.OrgRole(orgID, slug) != nil) {
+			code := "role_slug_conflict"
+			if orgID != "" {
+				code = "organization_role_slug_conflict"
+			}
+			return nil, web.APIError(http.StatusConflict, code, fmt.Sprintf("A role with slug %q already exists.", slug))
+		}
+		now := tx.Now()
+		r := &store.Role{OrgID: orgID, ID: tx.NewID(fixtures.PrefixRole), Slug: slug, Name: name, Permissions: []string{}, CreatedAt: now, UpdatedAt: now}
+		if desc != nil {
+			r.Description = *desc
+		}
+		tx.AddRole(r)
+		return r.Object(), nil
+	})
+}
+
+// getRole serves GET on one role.
+func (a *api) getRole(c echo.Context) error {
+	return web.Read(c, a.env(c), http.StatusOK, func(tx *store.Tx) (any, error) {
+		r, err := roleIn(c, tx)
+		if err != nil {
+			return nil, err
+		}
+		return r.Object(), nil
+	})
+}
+
+// updateRole serves PATCH on one role (name, description).
+func (a *api) updateRole(c echo.Context) error {
+	return a.patchNamed(c, func(tx *store.Tx) (named, error) {
+		r, err := roleIn(c, tx)
+		if err != nil {
+			return named{}, err
+		}
+		return named{&r.Name, &r.Description, &r.UpdatedAt, r.Object}, nil
+	})
+}
+
+// deleteRole serves DELETE on an organization role; members holding it lose
+// it.
+func (a *api) deleteRole(c echo.Context) error {
+	return web.WriteNoContent(c, a.env(c), http.StatusNoContent, func(tx *store.Tx) error {
+		r, err := roleIn(c, tx)
+		if err != nil {
+			return err
+		}
+		tx.DeleteOrgRole(r)
+		return nil
+	})
+}
+
+// setRolePermissions serves PUT …/permissions (replace the set).
+func (a *api) setRolePermissions(c echo.Context) error {
+	b, err := web.Decode(c, web.APIBody)
+	if err != nil {
+		return err
+	}
+	perms := b.Strings("permissions")
+	if !b.Has("permissions") {
+		b.Bad("permissions", "permissions_required")
+	}
+	if err := b.Err(); err != nil {
+		return err
+	}
+	return a.changeRolePermissions(c, func(r *store.Role) { r.Permissions = dedupe(perms) })
+}
+
+// addRolePermission serves POST …/permissions (add one).
+func (a *api) addRolePermission(c echo.Context) error {
+	b, err := web.Decode(c, web.APIBody)
+	if err != nil {
+		return err
+	}
+	slug := b.Str("slug")
+	if slug == "" {
+		b.Bad("slug", "slug_required")
+	}
+	if err := b.Err(); err != nil {
+		return err
+	}
+	return a.changeRolePermissions(c, func(r *store.Role) {
+		if !slices.Contains(r.Permissions, slug) {
+			r.Permissions = append(r.Permissions, slug)
+		}
+	})
+}
+
+// removeRolePermission serves DELETE …/permissions/{permissionSlug}.
+func (a *api) removeRolePermission(c echo.Context) error {
+	perm := web.PathParam(c, "permission")
+	return a.changeRolePermissions(c, func(r *store.Role) { r.Permissions = store.Without(r.Permissions, perm) })
+}
+
+func (a *api) changeRolePermissions(c echo.Context, change func(*store.Role)) error {
+	return web.Write(c, a.env(c), http.StatusOK, func(tx *store.Tx) (any, error) {
+		r, err := roleIn(c, tx)
+		if err != nil {
+			return nil, err
+		}
+		change(r)
+		r.Permissions = wire.NonNil(r.Permissions)
+		r.UpdatedAt = tx.Now()
+		return r.Object(), nil
+	})
+}
+
+func dedupe(in []string) []string {
+	out := []string{}
+	for _, v := range in {
+		if v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,193 @@
+package signin
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
+)
+
+// flowTTL bounds how long a login page stays usable.
+const flowTTL = 30 * time.Minute
+
+// authorizeError is an error delivered to the redirect URI, as WorkOS does
+// once the redirect URI is known to be valid.
+func authorizeError(c echo.Context, redirectURI, state, code, desc string) error {
+	return web.Redirect(c, withQuery(redirectURI, "error", code, "error_description", desc, "state", state))
+}
+
+// authorizeUM serves GET /user_management/authorize, the URL the SDKs'
+// getAuthorizationUrl builds. Client and redirect URI problems are JSON
+// 400s (there is nowhere safe to redirect); every later problem goes back to
+// the redirect URI as error/error_description/state.
+func (e *engine) authorizeUM(c echo.Context) error {
+	q := c.QueryParams()
+	st := e.env(c)
+	cfg := st.Config()
+	clientID, redirectURI, state := q.Get("client_id"), q.Get("redirect_uri"), q.Get("state")
+	if clientID == "" {
+		return web.APIError(http.StatusBadRequest, web.CodeInvalidRequest, "client_id is required.")
+	}
+	if clientID != cfg.ClientID {
+		return web.APIError(http.StatusBadRequest, web.CodeInvalidClient, fmt.Sprintf("Unknown client_id %q: /user_management/authorize takes the environment's client id.", web.Printable(clientID)))
+	}
+	if redirectURI == "" {
+		return web.APIError(http.StatusBadRequest, web.CodeInvalidRequest, "redirect_uri is required.")
+	}
+	if !RedirectAllowed(redirectURI, cfg.RedirectURIs) {
+		return web.APIError(http.StatusBadRequest, web.CodeInvalidRequest, fmt.Sprintf("redirect_uri %q is not an allowed redirect URI of this environment (environment.redirect_uris).", web.Printable(redirectURI)))
+	}
+	fail := func(code, desc string) error { return authorizeError(c, redirectURI, state, code, desc) }
+	if rt := q.Get("response_type"); rt != "code" {
+		return fail("unsupported_response_type", "response_type must be code.")
+	}
+	provider, orgID := q.Get("provider"), q.Get("organization_id")
+	switch {
+	case q.Get("connection_id") != "":
+		return fail("connection_invalid", "SSO connections are not emulated: use provider=authkit.")
+	case provider == "" && orgID == "":
+		return fail(web.CodeInvalidRequest, "One of provider, connection_id or organization_id is required.")
+	case provider != "" && provider != "authkit":
+		return fail(web.CodeInvalidRequest, fmt.Sprintf("provider %q is not emulated: authkit-emulator signs users in with provider=authkit.", web.Printable(provider)))
+	}
+	f := &store.LoginFlow{Surface: store.SurfaceUM, ClientID: clientID, RedirectURI: redirectURI, State: state,
+		LoginHint: q.Get("login_hint"), OrgID: orgID}
+	if err := commonAuthorizeParams(st, q, f); err != nil {
+		return fail(err.code, err.desc)
+	}
+	return e.startFlow(c, st, f, q)
+}
+
+type authzErr struct{ code, desc string }
+
+// commonAuthorizeParams validates what both authorize endpoints share:
+// PKCE, screen_hint, prompt and the requested organization.
+func commonAuthorizeParams(st *store.Store, q url.Values, f *store.LoginFlow) *authzErr {
+	if ch := q.Get("code_challenge"); ch != "" {
+		if m := q.Get("code_challenge_method"); m != "S256" {
+			return &authzErr{web.CodeInvalidRequest, "code_challenge_method must be S256 (plain is not supported)."}
+		}
+		if len(ch) < 43 || len(ch) > 128 {
+			return &authzErr{web.CodeInvalidRequest, "code_challenge must be the base64url SHA-256 of the code_verifier."}
+		}
+		f.Challenge = ch
+	} else if q.Get("code_challenge_method") != "" {
+		return &authzErr{web.CodeInvalidRequest, "code_challenge_method without code_challenge."}
+	}
+	switch sh := q.Get("screen_hint"); sh {
+	case "", "sign-in", "sign-up":
+		f.ScreenHint = sh
+	default:
+		return &authzErr{web.CodeInvalidRequest, "screen_hint must be sign-in or sign-up."}
+	}
+	if q.Get("prompt") == "none" {
+		return &authzErr{"login_required", "prompt=none: the emulator keeps no browser session, so the user must sign in."}
+	}
+	if f.OrgID != "" {
+		var ok bool
+		_ = st.Read(func(tx *store.Tx) error { ok = tx.Org(f.OrgID) != nil; return nil })
+		if !ok {
+			return &authzErr{"organization_invalid", fmt.Sprintf("Organization %q does not exist.", web.Printable(f.OrgID))}
+		}
+	}
+	return nil
+}
+
+// authorizeConnect serves GET /oauth2/authorize for Connect applications.
+func (e *engine) authorizeConnect(c echo.Context) error {
+	q := c.QueryParams()
+	st := e.env(c)
+	clientID, redirectURI, state := q.Get("client_id"), q.Get("redirect_uri"), q.Get("state")
+	var app *store.Application
+	_ = st.Read(func(tx *store.Tx) error { app = tx.App(clientID); return nil })
+	if app == nil {
+		return web.OAuthError(http.StatusBadRequest, web.CodeInvalidClient, fmt.Sprintf("Unknown client_id %q.", web.Printable(clientID)))
+	}
+	if !RedirectAllowed(redirectURI, app.RedirectURIs) {
+		return web.OAuthError(http.StatusBadRequest, web.CodeInvalidRequest, fmt.Sprintf("redirect_uri %q is not registered for application %s.", web.Printable(redirectURI), clientID))
+	}
+	fail := func(code, desc string) error { return authorizeError(c, redirectURI, state, code, desc) }
+	if q.Get("response_type") != "code" {
+		return fail("unsupported_response_type", "response_type must be code.")
+	}
+	if !app.AllowsGrant(fixtures.GrantAuthorizationCode) {
+		return fail(web.CodeUnauthorizedClient, fmt.Sprintf("Application %s may not use the authorization_code grant.", clientID))
+	}
+	scopes, denied := GrantedScopes(app, strings.Fields(q.Get("scope")))
+	if denied != "" {
+		return fail(web.CodeInvalidScope, denied)
+	}
+	if slices.Contains(scopes, "profile") || slices.Contains(scopes, "email") {
+		if !slices.Contains(scopes, "openid") {
+			return fail(web.CodeInvalidScope, "The profile and email scopes need openid.")
+		}
+	}
+	f := &store.LoginFlow{Surface: store.SurfaceConnect, ClientID: clientID, AppName: app.Name, RedirectURI: redirectURI, State: state,
+		Scopes: scopes, Nonce: q.Get("nonce"), LoginHint: q.Get("login_hint"), OrgID: q.Get("organization_id"), ThirdParty: app.ThirdParty}
+	if r := q.Get("resource"); r != "" {
+		if u, err := url.Parse(r); err != nil || !u.IsAbs() || u.Fragment != "" {
+			return fail("invalid_target", "resource must be an absolute URI without a fragment (RFC 8707).")
+		}
+		f.Resource = r
+	}
+	if err := commonAuthorizeParams(st, q, f); err != nil {
+		return fail(err.code, err.desc)
+	}
+	if app.Type == fixtures.AppPublic && f.Challenge == "" {
+		return fail(web.CodeInvalidRequest, "A public client must use PKCE (code_challenge with S256).")
+	}
+	return e.startFlow(c, st, f, q)
+}
+
+// signInFlow marks the flow's user as known: the steps after the first
+// factor (verification, MFA, organization) are still to come.
+func signInFlow(f *store.LoginFlow, userID, method string) {
+	f.Attempt = &store.Attempt{UserID: userID, Method: method, OrgID: f.OrgID}
+}
+
+// addFlow registers a login flow until it expires and returns the URL of
+// its hosted login page.
+func addFlow(tx *store.Tx, f *store.LoginFlow) (loginURL string) {
+	tx.AddFlow(f)
+	return tx.Config().PublicURL + "/authkit/login?flow=" + f.ID
+}
+
+// startFlow registers the flow and either signs the login_hint user in
+// headlessly (environment.auto_login, or auto_login=true on the request) or
+// sends the browser to the hosted login page. Headless sign-in stops at the
+// page of any step that needs input (an organization to choose, a code).
+func (e *engine) startFlow(c echo.Context, st *store.Store, f *store.LoginFlow, q url.Values) error {
+	var out outcome
+	_ = st.Write(func(tx *store.Tx) error {
+		f.ID = tx.Token(24)
+		f.ExpiresAt = tx.Now().Add(flowTTL)
+		out = outcome{redirectTo: addFlow(tx, f)}
+		if tx.Config().AutoLogin || q.Get("auto_login") == "true" {
+			if hinted := tx.UserByEmail(f.LoginHint); hinted != nil && f.LoginHint != "" {
+				signInFlow(f, hinted.ID, "Password")
+				out = advance(tx, f, "")
+			}
+		}
+		return nil
+	})
+	return e.render(c, out)
+}
+
+// issueCode ends a flow with an authorization code and returns the client
+// redirect.
+func issueCode(tx *store.Tx, f *store.LoginFlow) string {
+	ac := &store.AuthCode{Code: tx.Token(25), ClientID: f.ClientID, RedirectURI: f.RedirectURI,
+		Challenge: f.Challenge, Scopes: f.Scopes, Nonce: f.Nonce, Resource: f.Resource, Attempt: *f.Attempt,
+		ExpiresAt: tx.Now().Add(tx.Config().CodeTTL)}
+	tx.AddAuthCode(ac)
+	tx.DeleteFlow(f.ID)
+	return withQuery(f.RedirectURI, "code", ac.Code, "state", f.State)
+}

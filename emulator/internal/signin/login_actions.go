@@ -1,0 +1,194 @@
+package signin
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
+)
+
+// loginSubmit serves POST /authkit/login: one form action of the flow.
+func (e *engine) loginSubmit(c echo.Context) error {
+	form, err := web.Decode(c, web.PageForm)
+	if err != nil {
+		return err
+	}
+	st := e.env(c)
+	var passwordUser string // checked outside the transaction: bcrypt is slow
+	if form.Param("action") == "password" {
+		passwordUser = checkPassword(st, form.Param("email"), form.Param("password"))
+	}
+	var out outcome
+	_ = st.Write(func(tx *store.Tx) error {
+		if f, err := flowFor(tx, form.Param("flow")); err != nil {
+			out.err = err
+		} else {
+			out = loginAction(tx, f, form, passwordUser)
+		}
+		return nil
+	})
+	return e.render(c, out)
+}
+
+// PlausibleEmail is how the hosted page and the code APIs check an e-mail.
+func PlausibleEmail(e string) bool {
+	at := strings.LastIndexByte(e, '@')
+	return at > 0 && at < len(e)-3 && strings.Contains(e[at:], ".") && !strings.ContainsAny(e, " \t\r\n<>\"")
+}
+
+// SendMagicAuth e-mails a magic-auth code, creating the user when there is
+// none (WorkOS signs new users up this way).
+func SendMagicAuth(tx *store.Tx, email string) *store.OutboxEntry {
+	u := tx.UserByEmail(email)
+	if u == nil {
+		u = tx.NewUser(email)
+	}
+	return tx.SendCode(store.KindMagicAuth, "magic_auth_", u)
+}
+
+// loginAction applies one submitted form to the flow; passwordUser is the
+// user a "password" action's credentials named ("" when wrong).
+func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, passwordUser string) outcome {
+	again := func(step, msg string) outcome { return outcome{page: page(tx, f, step, msg)} }
+	switch form.Param("action") {
+	case "verify_email", "mfa", "mfa_enroll", "organization":
+		if f.Attempt == nil { // a later step of a sign-in that has not happened
+			return again("sign-in", "")
+		}
+	}
+	switch form.Param("action") {
+	case "password":
+		if passwordUser == "" {
+			f.LoginHint = form.Param("email")
+			return again("sign-in", "Incorrect email or password.")
+		}
+		signInFlow(f, passwordUser, "Password")
+	case "continue":
+		u := tx.User(form.Param("user_id"))
+		if u == nil {
+			return again("sign-in", "That user no longer exists.")
+		}
+		signInFlow(f, u.ID, "Password")
+	case "signup":
+		email, pw := strings.TrimSpace(form.Param("email")), form.Param("password")
+		f.LoginHint = email
+		switch {
+		case fixtures.CheckEmail(email) != nil:
+			return again("sign-up", "Enter a valid email address.")
+		case pw == "":
+			return again("sign-up", "Choose a password.")
+		case tx.UserByEmail(email) != nil:
+			return again("sign-up", "An account with this email already exists: sign in instead.")
+		}
+		u := tx.NewUser(email)
+		u.FirstName, u.LastName, u.Password = form.Param("first_name"), form.Param("last_name"), []byte(pw)
+		signInFlow(f, u.ID, "Password")
+	case "magic_send":
+		email := strings.TrimSpace(form.Param("email"))
+		if !PlausibleEmail(email) {
+			return again("sign-in", "Enter a valid email address to get a code.")
+		}
+		SendMagicAuth(tx, email)
+		f.MagicEmail = email
+		return again("magic", "")
+	case "magic_verify":
+		userID, err := RedeemMagicCode(tx, f.MagicEmail, form.Param("code"))
+		if err != nil {
+			return again("magic", web.Text(err))
+		}
+		signInFlow(f, userID, "MagicAuth")
+		f.Attempt.EmailVerified = true
+	case "verify_email":
+		if ce := tx.Redeem(tx.OutboxEntry(f.EmailCodeID, store.KindEmailVerification), form.Param("code")); ce != "" {
+			return again("verify-email", web.Text(CodeError(ce)))
+		}
+		if u := tx.User(f.Attempt.UserID); u != nil {
+			u.EmailVerified, u.UpdatedAt = true, tx.Now()
+		}
+		f.Attempt.EmailVerified = true
+	case "mfa":
+		if err := VerifyChallenge(tx, f.ChallengeID, f.Attempt.UserID, form.Param("code")); err != nil {
+			f.ChallengeID = "" // a fresh challenge for the next try
+			return advance(tx, f, web.Text(err))
+		}
+		f.Attempt.MFADone = true
+	case "mfa_enroll":
+		if !TOTPValid(f.EnrollSecret, form.Param("code"), tx.Now()) {
+			return again("mfa-enroll", "That code is not valid for this secret.")
+		}
+		tx.AddFactor(f.Attempt.UserID, f.EnrollSecret, "authkit-emulator", tx.User(f.Attempt.UserID).Email)
+		f.Attempt.MFADone = true
+	case "organization":
+		f.Attempt.OrgID = form.Param("organization_id")
+	case "consent":
+		if form.Param("decision") != "allow" {
+			tx.DeleteFlow(f.ID)
+			return outcome{redirectTo: withQuery(f.RedirectURI, "error", web.CodeAccessDenied, "error_description", "The user denied access.", "state", f.State)}
+		}
+		f.Consented = true
+	case "device":
+		d := tx.Device(f.DeviceCode)
+		tx.DeleteFlow(f.ID)
+		if d == nil || f.Attempt == nil {
+			return outcome{page: message("Device sign-in", "This device request is no longer valid.")}
+		}
+		if form.Param("decision") != "allow" {
+			d.Status = store.DeviceDenied
+			return outcome{page: message("Device sign-in denied", "The device was not signed in.")}
+		}
+		d.Status, d.Attempt = store.DeviceApproved, *f.Attempt
+		return outcome{page: message("Device approved", "You are signed in on your device: you can close this page.")}
+	default:
+		return outcome{err: web.APIError(http.StatusBadRequest, web.CodeInvalidRequest, "Unknown sign-in action.")}
+	}
+	return advance(tx, f, "")
+}
+
+// advance moves a signed-in flow to its next page (e-mail verification,
+// MFA, organization, consent, device approval) or finishes it with an
+// authorization code.
+func advance(tx *store.Tx, f *store.LoginFlow, errMsg string) outcome {
+	if f.Attempt == nil {
+		return outcome{page: page(tx, f, "sign-in", errMsg)}
+	}
+	step, err := nextStep(tx, f.Attempt)
+	if err != nil {
+		if f.Surface == store.SurfaceDevice {
+			return outcome{page: message("Device sign-in", web.Text(err))}
+		}
+		// The requested organization is not the user's: the client asked
+		// for something impossible; tell it, as WorkOS's authorize does.
+		tx.DeleteFlow(f.ID)
+		return outcome{redirectTo: withQuery(f.RedirectURI, "error", "organization_invalid", "error_description", web.Text(err), "state", f.State)}
+	}
+	switch step {
+	case store.StepVerifyEmail:
+		if f.EmailCodeID == "" {
+			f.EmailCodeID = tx.SendCode(store.KindEmailVerification, "email_verification_", tx.User(f.Attempt.UserID)).ID
+		}
+		return outcome{page: page(tx, f, "verify-email", errMsg)}
+	case store.StepMFAChallenge:
+		if f.ChallengeID == "" {
+			f.ChallengeID = tx.NewChallenge(tx.FactorsOf(f.Attempt.UserID)[0]).ID
+		}
+		return outcome{page: page(tx, f, "mfa", errMsg)}
+	case store.StepMFAEnroll:
+		if f.EnrollSecret == "" {
+			f.EnrollSecret = NewTOTPSecret(tx)
+		}
+		return outcome{page: page(tx, f, "mfa-enroll", errMsg)}
+	case store.StepChooseOrg:
+		return outcome{page: page(tx, f, "organization", errMsg)}
+	}
+	switch {
+	case f.Surface == store.SurfaceDevice:
+		return outcome{page: page(tx, f, "device-approve", errMsg)}
+	case f.ThirdParty && !f.Consented:
+		return outcome{page: page(tx, f, "consent", errMsg)}
+	}
+	return outcome{redirectTo: issueCode(tx, f)}
+}

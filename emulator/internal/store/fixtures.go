@@ -1,0 +1,321 @@
+package store
+
+import (
+	"cmp"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
+)
+
+// SessionSeed is a fixture session whose record is in the world and whose
+// access token is still to be minted (by the tokens package, which signs):
+// the pins of the fixture's access_token, zero where it pins nothing.
+type SessionSeed struct {
+	Session *Session
+	JTI     string
+	IAT     time.Time
+	Exp     time.Time
+}
+
+// SeedFunc mints the access token of a fixture session: Reset calls it for
+// each session, on the new world before anyone can see it.
+type SeedFunc func(tx *Tx, seed SessionSeed) error
+
+// Reset returns the environment to exactly the loaded world: the same ids,
+// the same tokens, the same keys, an empty journal, no faults and, when
+// resetClock is set, the same clock. Fixtures added at run time are
+// dropped. The new world is built and its sessions' tokens minted (seed)
+// before it replaces the old one, so no request sees it half made.
+func (s *Store) Reset(resetClock bool, seed SeedFunc) error {
+	s.fixMu.Lock()
+	defer s.fixMu.Unlock()
+	if resetClock {
+		if s.start.IsZero() {
+			s.clock.Real()
+		} else {
+			s.clock.Set(s.start)
+		}
+	}
+	s.ids.reseed(s.seed, "ids")
+	s.reqIDs.reseed(s.seed, "requests")
+	now := s.clock.Now()
+	tx := &Tx{st: s, w: newWorld(s.cfg, s.ring, now), now: now, write: true}
+	tx.w.fixtures = s.loaded
+	if tpl := s.loaded.Environment.JWTTemplate; tpl != "" {
+		t, err := ParseJWTTemplate(tpl, now)
+		if err != nil {
+			p := s.loaded.EnvironmentPos("jwt_template")
+			return fixtures.Problems{{File: p.File, Line: p.Line, Path: "environment.jwt_template", Message: err.Error()}}
+		}
+		tx.w.jwtTemplate = t
+	}
+	if err := tx.addFixtures(s.loaded); err != nil {
+		return err
+	}
+	tx.seedFactors(s.loaded.Users)
+	for i := range s.loaded.Sessions {
+		sd, err := tx.seedSession(&s.loaded.Sessions[i])
+		if err != nil {
+			return err
+		}
+		if err := seed(tx, sd); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	s.w = tx.w
+	s.mu.Unlock()
+	s.journal.reset()
+	s.faults.Clear()
+	return nil
+}
+
+// ConflictError is an addition that collides with the running world in a
+// way validation cannot phrase as a fixture problem.
+type ConflictError struct{ Message string }
+
+func (e ConflictError) Error() string { return e.Message }
+
+// Added counts what AddFixtures merged in, by section.
+type Added map[string]int
+
+// AddFixtures merges a fixture document (YAML or JSON) into the running
+// world. It is validated together with the world's fixtures; on any problem
+// nothing changes and the error is a fixtures.Problems listing every
+// problem (conflicts with objects created at run time included). Omitted
+// ids are generated from the seed, as at load time. The environment cannot
+// change at run time. The added sessions' records are in the world when it
+// returns; seed mints each one's token (outside any transaction: signing
+// is slow).
+func (s *Store) AddFixtures(data []byte, name string, seed func(SessionSeed) error) (Added, error) {
+	s.fixMu.Lock()
+	defer s.fixMu.Unlock()
+	added, err := fixtures.Decode(data, name)
+	if err != nil {
+		return nil, err
+	}
+	if !reflect.ValueOf(added.Environment).IsZero() {
+		return nil, fixtures.Problems{{File: name, Path: "environment", Message: "the environment cannot change at run time: restart with new fixtures"}}
+	}
+	var base *fixtures.Set
+	_ = s.Read(func(tx *Tx) error { base = tx.w.fixtures; return nil })
+	merged, err := fixtures.Merge(base, added)
+	if err != nil {
+		return nil, err
+	}
+	// The tail of each merged list is what this document added.
+	fresh := &fixtures.Set{
+		Applications:  merged.Applications[len(base.Applications):],
+		Users:         merged.Users[len(base.Users):],
+		Organizations: merged.Organizations[len(base.Organizations):],
+		Roles:         merged.Roles[len(base.Roles):],
+		Permissions:   merged.Permissions[len(base.Permissions):],
+		Memberships:   merged.Memberships[len(base.Memberships):],
+		Sessions:      merged.Sessions[len(base.Sessions):],
+	}
+	err = s.Write(func(tx *Tx) error {
+		if err := tx.conflicts(fresh); err != nil {
+			return err
+		}
+		if err := tx.addFixtures(fresh); err != nil {
+			return ConflictError{err.Error()}
+		}
+		tx.w.fixtures = merged
+		tx.seedFactors(fresh.Users)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range fresh.Sessions {
+		var sd SessionSeed
+		err := s.Write(func(tx *Tx) error {
+			var err error
+			sd, err = tx.seedSession(&fresh.Sessions[i])
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := seed(sd); err != nil {
+			return nil, err
+		}
+	}
+	return Added{"applications": len(fresh.Applications), "users": len(fresh.Users),
+		"organizations": len(fresh.Organizations), "roles": len(fresh.Roles), "permissions": len(fresh.Permissions),
+		"memberships": len(fresh.Memberships), "sessions": len(fresh.Sessions)}, nil
+}
+
+// addFixtures puts a set's objects into the world.
+func (tx *Tx) addFixtures(set *fixtures.Set) error {
+	w, now := tx.w, tx.now
+	for i := range set.Applications {
+		a := set.Applications[i]
+		if _, dup := w.apps[a.ClientID]; dup || a.ClientID == tx.st.cfg.ClientID {
+			return fmt.Errorf("application %s already exists", a.ClientID)
+		}
+		app := &Application{Application: a}
+		if a.ClientSecret != "" {
+			app.secret = []byte(a.ClientSecret)
+		}
+		w.apps[a.ClientID] = app
+	}
+	for i := range set.Organizations {
+		o := &set.Organizations[i]
+		for _, k := range o.APIKeys {
+			w.orgAPIKeys[k.Value] = &OrgAPIKey{OrgID: o.ID, Name: k.Name, Value: k.Value, Permissions: k.Permissions,
+				ID: "api_key_" + deriveULID(o.ID+"/"+k.Name, now), CreatedAt: now}
+		}
+		if _, dup := w.orgs[o.ID]; dup {
+			return fmt.Errorf("organization %s already exists", o.ID)
+		}
+		created := at(o.CreatedAt, now)
+		org := &Organization{ID: o.ID, Name: o.Name, ExternalID: o.ExternalID, Metadata: copyMetadata(o.Metadata),
+			AllowProfilesOutsideOrganization: o.AllowProfilesOutsideOrganization, CreatedAt: created, UpdatedAt: created}
+		for _, d := range o.Domains {
+			org.Domains = append(org.Domains, &OrgDomain{ID: "org_domain_" + deriveULID(o.ID+"/"+d, created), Domain: d, State: "verified", CreatedAt: created})
+		}
+		tx.AddOrg(org)
+	}
+	for i := range set.Users {
+		u := &set.Users[i]
+		if _, dup := w.users[u.ID]; dup {
+			return fmt.Errorf("user %s already exists", u.ID)
+		}
+		if _, dup := w.byEmail[EmailKey(u.Email)]; dup {
+			return fmt.Errorf("a user with e-mail %s already exists", u.Email)
+		}
+		created := at(u.CreatedAt, now)
+		nu := &User{ID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified,
+			FirstName: u.FirstName, LastName: u.LastName, ProfilePictureURL: u.ProfilePictureURL, Locale: u.Locale,
+			ExternalID: u.ExternalID, Metadata: copyMetadata(u.Metadata), CreatedAt: created, UpdatedAt: created}
+		if u.Password != "" {
+			nu.Password = []byte(u.Password)
+		}
+		if u.PasswordHash != "" {
+			nu.PasswordHash = []byte(u.PasswordHash)
+		}
+		tx.AddUser(nu)
+	}
+	for i := range set.Permissions {
+		p := &set.Permissions[i]
+		tx.AddPermission(&Permission{ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, CreatedAt: now, UpdatedAt: now})
+	}
+	for i := range set.Roles {
+		r := &set.Roles[i]
+		if _, dup := w.roles[r.Slug]; dup {
+			return fmt.Errorf("role %s already exists", r.Slug)
+		}
+		tx.AddRole(&Role{ID: r.ID, Slug: r.Slug, Name: r.Name, Description: r.Description,
+			Permissions: append([]string(nil), r.Permissions...), CreatedAt: now, UpdatedAt: now})
+	}
+	for i := range set.Memberships {
+		m := &set.Memberships[i]
+		if _, dup := w.memberships[m.ID]; dup {
+			return fmt.Errorf("membership %s already exists", m.ID)
+		}
+		if _, dup := w.byPair[pairKey(m.UserID, m.OrganizationID)]; dup {
+			return fmt.Errorf("user %s is already a member of %s", m.UserID, m.OrganizationID)
+		}
+		tx.addMembership(&Membership{ID: m.ID, UserID: m.UserID, OrgID: m.OrganizationID,
+			Roles: append([]string(nil), m.RoleSlugs()...), Status: m.Status, CreatedAt: now, UpdatedAt: now})
+	}
+	return nil
+}
+
+// seedFactors enrolls fixture users that have a totp_secret in TOTP MFA.
+func (tx *Tx) seedFactors(users []fixtures.User) {
+	for _, u := range users {
+		if u.TOTPSecret != "" {
+			secret := strings.ToUpper(strings.TrimRight(u.TOTPSecret, "="))
+			tx.AddFactor(u.ID, secret, "authkit-emulator", u.Email)
+		}
+	}
+}
+
+// seedSession adds a fixture session's record, honouring its pinned
+// refresh token and statuses, and returns the pins of its access token.
+func (tx *Tx) seedSession(fs *fixtures.Session) (SessionSeed, error) {
+	var pinned fixtures.AccessToken
+	if fs.AccessToken != nil {
+		pinned = *fs.AccessToken
+	}
+	iat := at(pinned.IssuedAt, time.Time{})
+	created := at(fs.CreatedAt, iat)
+	if created.IsZero() {
+		created = tx.now
+	}
+	ss := &Session{ID: fs.ID, UserID: fs.UserID, OrgID: fs.OrganizationID, ClientID: fs.ClientID,
+		Status: fs.Status, AuthMethod: cmp.Or(fs.AuthMethod, "password"), Scopes: fs.Scopes,
+		CreatedAt: created, LastActive: created, UpdatedAt: created}
+	ss.Family = FamilyUM
+	if fs.ClientID != tx.st.cfg.ClientID {
+		ss.Family = FamilyConnect
+		if len(ss.Scopes) == 0 {
+			if app := tx.w.apps[fs.ClientID]; app != nil {
+				ss.Scopes = app.Scopes
+			}
+		}
+	}
+	if ss.Status != fixtures.SessionActive {
+		ended := created
+		ss.EndedAt = &ended
+	}
+	ss.RefreshToken = fs.RefreshToken
+	if ss.RefreshToken == "" {
+		ss.RefreshToken = tx.Token(RefreshTokenLength)
+	}
+	if _, dup := tx.w.sessions[ss.ID]; dup {
+		return SessionSeed{}, fmt.Errorf("session %s already exists", ss.ID)
+	}
+	tx.AddSession(ss)
+	sd := SessionSeed{Session: ss, JTI: pinned.JTI, IAT: iat}
+	if exp, ok := pinned.ExpiresAt.Time(); ok {
+		sd.Exp = exp
+		if sd.IAT.IsZero() {
+			sd.IAT = tx.now
+		}
+	}
+	return sd, nil
+}
+
+// conflicts reports added objects that collide with objects created at run
+// time (over the API), which the fixture validation cannot see.
+func (tx *Tx) conflicts(add *fixtures.Set) error {
+	w := tx.w
+	var ps fixtures.Problems
+	for _, u := range add.Users {
+		if w.users[u.ID] != nil {
+			ps = append(ps, fixtures.Problem{File: u.File, Line: u.Line, Path: u.Path + ".id", Message: fmt.Sprintf("user %s already exists", u.ID)})
+		} else if w.byEmail[EmailKey(u.Email)] != nil {
+			ps = append(ps, fixtures.Problem{File: u.File, Line: u.KeyLine("email"), Path: u.Path + ".email", Message: fmt.Sprintf("a user with e-mail %s already exists", u.Email)})
+		}
+	}
+	for _, o := range add.Organizations {
+		if w.orgs[o.ID] != nil {
+			ps = append(ps, fixtures.Problem{File: o.File, Line: o.Line, Path: o.Path + ".id", Message: fmt.Sprintf("organization %s already exists", o.ID)})
+		}
+	}
+	for _, m := range add.Memberships {
+		if w.byPair[pairKey(m.UserID, m.OrganizationID)] != nil || w.memberships[m.ID] != nil {
+			ps = append(ps, fixtures.Problem{File: m.File, Line: m.Line, Path: m.Path, Message: fmt.Sprintf("user %s is already a member of %s", m.UserID, m.OrganizationID)})
+		}
+	}
+	for _, r := range add.Roles {
+		if w.roles[r.Slug] != nil {
+			ps = append(ps, fixtures.Problem{File: r.File, Line: r.Line, Path: r.Path + ".slug", Message: fmt.Sprintf("role %s already exists", r.Slug)})
+		}
+	}
+	for _, ss := range add.Sessions {
+		if w.sessions[ss.ID] != nil {
+			ps = append(ps, fixtures.Problem{File: ss.File, Line: ss.Line, Path: ss.Path + ".id", Message: fmt.Sprintf("session %s already exists", ss.ID)})
+		}
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package store
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
+)
+
+// Invitation states.
+const (
+	InvitationPending  = "pending"
+	InvitationAccepted = "accepted"
+	InvitationRevoked  = "revoked"
+	InvitationExpired  = "expired"
+)
+
+// Invitation is a WorkOS invitation: an e-mail (in the outbox) inviting
+// someone to sign up, optionally into an organization with a role.
+type Invitation struct {
+	Seq            uint64
+	ID             string
+	Email          string
+	State          string // pending, accepted or revoked; expiry is computed
+	OrgID          string
+	RoleSlug       string
+	InviterUserID  string
+	AcceptedUserID string
+	Token          string
+	AcceptedAt     *time.Time
+	RevokedAt      *time.Time
+	ExpiresAt      time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// ListKey orders invitations by creation.
+func (inv *Invitation) ListKey() (uint64, string) { return inv.Seq, inv.ID }
+
+// StateAt is the invitation's state at now: a pending one past its expiry
+// is expired.
+func (inv *Invitation) StateAt(now time.Time) string {
+	if inv.State == InvitationPending && !now.Before(inv.ExpiresAt) {
+		return InvitationExpired
+	}
+	return inv.State
+}
+
+// InvitationObject renders the WorkOS invitation, with its state now.
+func (tx *Tx) InvitationObject(inv *Invitation) wire.Object {
+	return wire.Object{{"object", "invitation"}, {"id", inv.ID}, {"email", inv.Email}, {"state", inv.StateAt(tx.now)},
+		{"accepted_at", wire.TimePtr(inv.AcceptedAt)}, {"revoked_at", wire.TimePtr(inv.RevokedAt)}, {"expires_at", wire.Time(inv.ExpiresAt)},
+		{"organization_id", wire.Opt(inv.OrgID)}, {"inviter_user_id", wire.Opt(inv.InviterUserID)},
+		{"accepted_user_id", wire.Opt(inv.AcceptedUserID)}, {"role_slug", wire.Opt(inv.RoleSlug)},
+		{"created_at", wire.Time(inv.CreatedAt)}, {"updated_at", wire.Time(inv.UpdatedAt)},
+		{"token", inv.Token}, {"accept_invitation_url", tx.AcceptURL(inv)}}
+}
+
+// AcceptURL is the link an invitation e-mail carries.
+func (tx *Tx) AcceptURL(inv *Invitation) string {
+	return tx.st.cfg.PublicURL + "/invite?invitation_token=" + url.QueryEscape(inv.Token)
+}
+
+// Invitation is the invitation with that id, or nil.
+func (tx *Tx) Invitation(id string) *Invitation { return tx.w.invitations[id] }
+
+// InvitationByToken is the invitation with that token, or nil.
+func (tx *Tx) InvitationByToken(token string) *Invitation { return tx.w.invitationsByToken[token] }
+
+// Invitations lists every invitation in creation order. The slice is the
+// index: do not change it.
+func (tx *Tx) Invitations() []*Invitation { return tx.w.invitationOrder }
+
+// AddInvitation indexes a new invitation and e-mails its link.
+func (tx *Tx) AddInvitation(inv *Invitation) {
+	w := tx.w
+	inv.Seq = w.nextSeq(inv.ID)
+	w.invitations[inv.ID] = inv
+	w.invitationsByToken[inv.Token] = inv
+	w.invitationOrder = append(w.invitationOrder, inv)
+	tx.SendInvitation(inv, inv.ID)
+}
+
+// SendInvitation puts an invitation's link in the outbox under an e-mail id.
+func (tx *Tx) SendInvitation(inv *Invitation, emailID string) {
+	tx.Send(&OutboxEntry{ID: emailID, Kind: KindInvitation, Email: inv.Email, Token: inv.Token, Link: tx.AcceptURL(inv),
+		CreatedAt: tx.now, ExpiresAt: inv.ExpiresAt})
+}
+
+// AcceptInvitation accepts a pending invitation for a user: the user joins
+// the organization with the invited role (or the default). It reports
+// false, changing nothing, when the invitation is not pending.
+func (tx *Tx) AcceptInvitation(inv *Invitation, u *User) bool {
+	if inv.StateAt(tx.now) != InvitationPending {
+		return false
+	}
+	if inv.OrgID != "" {
+		roles := tx.DefaultRoles()
+		if inv.RoleSlug != "" {
+			roles = []string{inv.RoleSlug}
+		}
+		if m := tx.MembershipOf(u.ID, inv.OrgID); m != nil {
+			m.Status, m.UpdatedAt = fixtures.MembershipActive, tx.now
+		} else {
+			tx.NewMembership(u.ID, inv.OrgID, roles, fixtures.MembershipActive)
+		}
+	}
+	accepted := tx.now
+	inv.State, inv.AcceptedAt, inv.AcceptedUserID, inv.UpdatedAt = InvitationAccepted, &accepted, u.ID, tx.now
+	return true
+}

@@ -1,0 +1,207 @@
+package store
+
+import (
+	"encoding/binary"
+	"net/textproto"
+	"strings"
+	"sync"
+	"time"
+)
+
+// journalCapacity bounds the journal: the oldest entries are dropped (and
+// counted) beyond it, so a long suite cannot grow it without limit.
+const journalCapacity = 1000
+
+// journalSlot is the room one entry has: request line, headers and body
+// beyond it are cut (and the cut is marked).
+const journalSlot = 2 << 10
+
+// Journal keeps the most recent requests in one preallocated ring of
+// fixed-size slots: recording a request copies bytes and allocates nothing,
+// and the journal never scatters small objects across the heap (which would
+// keep memory pinned after a burst). It has its own small lock: requests
+// are journaled outside the world's transactions. The web layer redacts
+// entries whenever they are read.
+type Journal struct {
+	mu      sync.Mutex
+	buf     []byte // journalCapacity slots, allocated on first use
+	next    int
+	count   int
+	seq     uint64
+	dropped uint64
+}
+
+// Recorded is a journal entry as recorded (secrets not yet redacted).
+type Recorded struct {
+	Seq       uint64
+	At        time.Time
+	RequestID string
+	Method    string
+	Path      string
+	RawQuery  string
+	Header    map[string][]string
+	Body      []byte
+	Status    int
+	Truncated bool
+}
+
+// Slot layout: seq, time, status (8 bytes each), a truncation flag, the
+// lengths of the six fields (2 bytes each), then the fields' bytes in
+// order: request id, method, path, query, headers ("Key: value\n"), body.
+const (
+	slotFields = 6
+	slotHead   = 25
+	slotData   = slotHead + 2*slotFields
+)
+
+// slotWriter fills one slot, cutting what does not fit.
+type slotWriter struct {
+	b     []byte
+	n     int // next data byte
+	field int // next field
+	cut   bool
+}
+
+// put appends to the current field as much of s as fits. It is generic so
+// a body goes in as bytes: converting it to a string first would copy all
+// of it (up to 1 MB) to keep at most a slot's worth.
+func put[T string | []byte](w *slotWriter, s T) {
+	k := copy(w.b[w.n:], s)
+	w.n += k
+	if k < len(s) {
+		w.cut = true
+	}
+}
+
+// end closes the current field, recording its length.
+func (w *slotWriter) end(start int) {
+	binary.LittleEndian.PutUint16(w.b[slotHead+2*w.field:], uint16(w.n-start))
+	w.field++
+}
+
+// Add records a request, cutting whatever does not fit its slot (the entry
+// is then marked truncated). The request line and headers go first, the
+// body fills what is left.
+func (j *Journal) Add(at time.Time, requestID, method, path, rawQuery string, header map[string][]string, body []byte, status int) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.buf == nil {
+		j.buf = make([]byte, journalCapacity*journalSlot)
+	}
+	j.seq++
+	if j.count == journalCapacity {
+		j.dropped++
+	} else {
+		j.count++
+	}
+	w := slotWriter{b: j.buf[j.next*journalSlot : (j.next+1)*journalSlot], n: slotData}
+	binary.LittleEndian.PutUint64(w.b[0:], j.seq)
+	binary.LittleEndian.PutUint64(w.b[8:], uint64(at.UnixNano()))
+	binary.LittleEndian.PutUint64(w.b[16:], uint64(status))
+	for _, f := range []string{requestID, method, path, rawQuery} {
+		start := w.n
+		put(&w, f)
+		w.end(start)
+	}
+	start := w.n
+	for k, vs := range header {
+		for _, v := range vs {
+			if w.n+len(k)+len(v)+3 > len(w.b) {
+				w.cut = true
+				continue
+			}
+			put(&w, k)
+			put(&w, ": ")
+			put(&w, v)
+			put(&w, "\n")
+		}
+	}
+	w.end(start)
+	start = w.n
+	put(&w, body)
+	w.end(start)
+	w.b[24] = 0
+	if w.cut {
+		w.b[24] = 1
+	}
+	j.next = (j.next + 1) % journalCapacity
+}
+
+// decode reads slot i back.
+func (j *Journal) decode(i int) Recorded {
+	b := j.buf[i*journalSlot : (i+1)*journalSlot]
+	e := Recorded{Seq: binary.LittleEndian.Uint64(b), At: time.Unix(0, int64(binary.LittleEndian.Uint64(b[8:]))).UTC(),
+		Status: int(binary.LittleEndian.Uint64(b[16:])), Truncated: b[24] == 1}
+	n, f := slotData, 0
+	field := func() string {
+		l := int(binary.LittleEndian.Uint16(b[slotHead+2*f:]))
+		v := string(b[n : n+l])
+		n, f = n+l, f+1
+		return v
+	}
+	e.RequestID, e.Method, e.Path, e.RawQuery = field(), field(), field(), field()
+	e.Header = map[string][]string{}
+	for _, line := range strings.Split(field(), "\n") {
+		if k, v, ok := strings.Cut(line, ": "); ok {
+			k = textproto.CanonicalMIMEHeaderKey(k)
+			e.Header[k] = append(e.Header[k], v)
+		}
+	}
+	e.Body = []byte(field())
+	return e
+}
+
+// RequestFilter selects journal entries; zero fields match everything.
+type RequestFilter struct {
+	Method string
+	// Path matches exactly, or as a pattern where * stands for one path
+	// segment and ** for any rest (the fault syntax).
+	Path string
+	// SinceSeq keeps entries with a larger sequence number.
+	SinceSeq uint64
+	// Since keeps entries at or after this instance-clock time.
+	Since time.Time
+}
+
+// List returns the matching entries, oldest first, and how many the
+// bounded journal has dropped.
+func (j *Journal) List(f RequestFilter) ([]Recorded, uint64) {
+	j.mu.Lock()
+	raw := make([]Recorded, 0, j.count)
+	for k := 0; k < j.count; k++ {
+		raw = append(raw, j.decode((j.next-j.count+k+journalCapacity)%journalCapacity))
+	}
+	dropped := j.dropped
+	j.mu.Unlock()
+	out := []Recorded{}
+	for _, e := range raw {
+		if f.Method != "" && !strings.EqualFold(f.Method, e.Method) {
+			continue
+		}
+		if f.Path != "" && !PathMatches(f.Path, e.Path) {
+			continue
+		}
+		if e.Seq <= f.SinceSeq || (!f.Since.IsZero() && e.At.Before(f.Since)) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, dropped
+}
+
+// Clear empties the journal; sequence numbers keep counting, so a "since"
+// cursor taken before stays meaningful.
+func (j *Journal) Clear() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.next, j.count, j.dropped = 0, 0, 0
+}
+
+// reset empties the journal and restarts its sequence, as on a fresh start.
+func (j *Journal) reset() {
+	j.Clear()
+	j.mu.Lock()
+	j.seq = 0
+	j.mu.Unlock()
+}
+

@@ -1,0 +1,126 @@
+package store
+
+import (
+	"strings"
+	"time"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
+)
+
+// Organization is a WorkOS organization. ExternalID is an index key: change
+// it with SetOrgExternalID.
+type Organization struct {
+	Seq                              uint64
+	ID                               string
+	Name                             string
+	Domains                          []*OrgDomain
+	ExternalID                       *string
+	Metadata                         map[string]string
+	AllowProfilesOutsideOrganization bool
+	CreatedAt                        time.Time
+	UpdatedAt                        time.Time
+}
+
+// OrgDomain is a domain of an organization.
+type OrgDomain struct {
+	ID        string
+	Domain    string
+	State     string // verified | pending
+	CreatedAt time.Time
+}
+
+// ListKey orders organizations by creation.
+func (o *Organization) ListKey() (uint64, string) { return o.Seq, o.ID }
+
+// HasDomain reports whether the organization has the domain (any state).
+func (o *Organization) HasDomain(domain string) bool {
+	for _, d := range o.Domains {
+		if strings.EqualFold(d.Domain, domain) {
+			return true
+		}
+	}
+	return false
+}
+
+// Object renders the WorkOS organization; domains is always an array (the
+// Node SDK maps over it unguarded).
+func (o *Organization) Object() wire.Object {
+	domains := make([]wire.Object, len(o.Domains))
+	for i, d := range o.Domains {
+		domains[i] = wire.Object{{"object", "organization_domain"}, {"id", d.ID}, {"organization_id", o.ID}, {"domain", d.Domain},
+			{"state", d.State}, {"verification_strategy", "manual"}, {"created_at", wire.Time(d.CreatedAt)}, {"updated_at", wire.Time(d.CreatedAt)}}
+	}
+	return wire.Object{{"object", "organization"}, {"id", o.ID}, {"name", o.Name}, {"domains", domains},
+		{"metadata", wire.CopyMap(o.Metadata)}, {"external_id", o.ExternalID},
+		{"allow_profiles_outside_organization", o.AllowProfilesOutsideOrganization},
+		{"created_at", wire.Time(o.CreatedAt)}, {"updated_at", wire.Time(o.UpdatedAt)}}
+}
+
+// Org is the organization with that id, or nil.
+func (tx *Tx) Org(id string) *Organization { return tx.w.orgs[id] }
+
+// OrgByExternalID is the organization with that external id, or nil.
+func (tx *Tx) OrgByExternalID(ext string) *Organization { return tx.w.orgsByExternal[ext] }
+
+// Orgs lists every organization in creation order. The slice is the
+// index: do not change it.
+func (tx *Tx) Orgs() []*Organization { return tx.w.orgOrder }
+
+// AddOrg indexes a new organization, numbering it in creation order.
+func (tx *Tx) AddOrg(o *Organization) {
+	w := tx.w
+	o.Seq = w.nextSeq(o.ID)
+	w.orgs[o.ID] = o
+	if o.ExternalID != nil {
+		w.orgsByExternal[*o.ExternalID] = o
+	}
+	w.orgOrder = append(w.orgOrder, o)
+}
+
+// SetOrgExternalID changes an organization's external id, re-indexing it.
+func (tx *Tx) SetOrgExternalID(o *Organization, ext *string) {
+	if o.ExternalID != nil {
+		delete(tx.w.orgsByExternal, *o.ExternalID)
+	}
+	o.ExternalID = ext
+	if ext != nil {
+		tx.w.orgsByExternal[*ext] = o
+	}
+}
+
+// OrgWithDomain is an organization other than self that has the domain, or
+// nil: a domain belongs to one organization.
+func (tx *Tx) OrgWithDomain(domain string, self *Organization) *Organization {
+	for _, o := range tx.w.orgOrder {
+		if o != self && o.HasDomain(domain) {
+			return o
+		}
+	}
+	return nil
+}
+
+// NewDomain makes a domain record with a generated id.
+func (tx *Tx) NewDomain(domain, state string) *OrgDomain {
+	return &OrgDomain{ID: tx.NewID("org_domain_"), Domain: strings.ToLower(domain), State: state, CreatedAt: tx.now}
+}
+
+// DeleteOrg removes an organization: its memberships, roles and pending
+// invitations go; tokens of sessions scoped to it introspect inactive
+// (introspection checks the organization exists).
+func (tx *Tx) DeleteOrg(o *Organization) {
+	w := tx.w
+	for _, m := range append([]*Membership(nil), w.orgMemberships[o.ID]...) {
+		tx.DeleteMembership(m)
+	}
+	delete(w.orgRoles, o.ID)
+	for _, inv := range w.invitationOrder {
+		if inv.OrgID == o.ID && inv.State == InvitationPending {
+			inv.State = InvitationRevoked
+		}
+	}
+	delete(w.orgs, o.ID)
+	if o.ExternalID != nil {
+		delete(w.orgsByExternal, *o.ExternalID)
+	}
+	w.orgOrder = without1(w.orgOrder, o)
+}

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"time"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/keys"
+)
+
+// AccessToken is what the emulator knows of an access token it issued:
+// introspection answers from it, without verifying a signature.
+type AccessToken struct {
+	Family    Family
+	KID       string
+	JTI       string
+	Iss       string
+	Aud       string
+	Sub       string
+	ClientID  string
+	OrgID     string
+	SessionID string
+	Scope     string
+	IAT       int64
+	Exp       int64
+}
+
+// RefreshToken is an opaque refresh token; it is valid while it is its
+// session's current one and the session is live.
+type RefreshToken struct {
+	SessionID string
+	IAT       int64
+}
+
+// tokenKey indexes access tokens by a 128-bit hash of their value: 16
+// bytes per token instead of the ~800-byte JWT, and a tampered token
+// hashes to a key nobody issued. The hash seeds are the world's own; like
+// Go's map seeds they only place tokens in the index and never reach an
+// answer, so they need not come from the seeded source.
+type tokenKey [2]uint64
+
+func (w *World) keyOf(token string) tokenKey {
+	return tokenKey{maphash.String(w.tokenSeeds[0], token), maphash.String(w.tokenSeeds[1], token)}
+}
+
+// String packs the key into 16 bytes, for the eviction schedule.
+func (k tokenKey) String() string {
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], k[0])
+	binary.LittleEndian.PutUint64(b[8:], k[1])
+	return string(b[:])
+}
+
+func parseTokenKey(s string) tokenKey {
+	return tokenKey{binary.LittleEndian.Uint64([]byte(s[:8])), binary.LittleEndian.Uint64([]byte(s[8:16]))}
+}
+
+// Access is the record of an access token the environment issued, or nil.
+func (tx *Tx) Access(token string) *AccessToken { return tx.w.access[tx.w.keyOf(token)] }
+
+// PutAccess registers an issued access token until it expires; with keep,
+// the session also keeps the token itself (fixture and minted sessions,
+// whose tokens nobody else holds).
+func (tx *Tx) PutAccess(token string, rec *AccessToken, keep bool) {
+	w := tx.w
+	tk := w.keyOf(token)
+	w.access[tk] = rec
+	w.expireAt(time.Unix(rec.Exp, 0), evictAccess, tk.String())
+	if ss := w.sessions[rec.SessionID]; ss != nil {
+		ss.AccessToken = ""
+		if keep {
+			ss.AccessToken = token
+		}
+	}
+}
+
+// Refresh is the record of a refresh token, or nil.
+func (tx *Tx) Refresh(value string) *RefreshToken { return tx.w.refresh[value] }
+
+// RotateRefresh consumes a session's current refresh token and makes next
+// its successor; the session counts as active now.
+func (tx *Tx) RotateRefresh(ss *Session, next string) {
+	w := tx.w
+	delete(w.refresh, ss.RefreshToken)
+	w.refresh[next] = &RefreshToken{SessionID: ss.ID, IAT: tx.now.Unix()}
+	ss.RefreshToken = next
+	ss.LastActive = tx.now
+	ss.UpdatedAt = tx.now
+	if tx.st.cfg.InactivityTimeout > 0 {
+		w.expireAt(ss.End(tx.st.cfg), evictSession, ss.ID)
+	}
+}
+
+// AccessActive reports whether an issued access token is still good now:
+// unexpired by the instance clock, signed by a key still published, its
+// session live, and its user, application and organization still there.
+func (tx *Tx) AccessActive(rec *AccessToken) bool {
+	w := tx.w
+	if tx.now.Unix() >= rec.Exp || !w.ring.IsPublished(rec.KID) {
+		return false
+	}
+	if rec.OrgID != "" && w.orgs[rec.OrgID] == nil {
+		return false // the organization was deleted
+	}
+	if rec.Family == FamilyM2M {
+		return w.apps[rec.ClientID] != nil
+	}
+	if w.users[rec.Sub] == nil {
+		return false
+	}
+	if rec.SessionID != "" {
+		ss := w.sessions[rec.SessionID]
+		if ss == nil || !ss.ActiveAt(tx.now, tx.st.cfg) {
+			return false
+		}
+	}
+	return true
+}
+
+// Ring is the environment's current key ring.
+func (tx *Tx) Ring() *keys.Ring { return tx.w.ring }
+
+// SetRing makes a rotated or retired ring current.
+func (tx *Tx) SetRing(r *keys.Ring) { tx.w.ring = r }
+
+// Ring is the environment's current key ring, read on its own (the JWKS is
+// the hottest unauthenticated path).
+func (s *Store) Ring() *keys.Ring {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.w.ring
+}

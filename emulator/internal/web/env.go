@@ -1,0 +1,68 @@
+package web
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
+)
+
+// Env finds the environment (its store) a request addresses. The server
+// builds it; every area's handlers and the front door call it, so a
+// handler never holds a store of its own.
+type Env func(c echo.Context) *store.Store
+
+// PathParam is a path parameter of the route, as the client sent it.
+func PathParam(c echo.Context, name string) string { return c.Param(name) }
+
+// Query is the request's query string, parsed once per request.
+func Query(c echo.Context) url.Values { return c.QueryParams() }
+
+// Bearer returns the token of an "Authorization: Bearer <token>" header.
+// An empty token (the Go SDK's public client sends "Bearer ") counts as none.
+func Bearer(c echo.Context) (string, bool) {
+	h := c.Request().Header.Get(echo.HeaderAuthorization)
+	if len(h) < 7 || !strings.EqualFold(h[:7], "bearer ") {
+		return "", false
+	}
+	t := strings.TrimSpace(h[7:])
+	return t, t != ""
+}
+
+// RequireAPIKey guards the WorkOS API: a missing or wrong key is a 401.
+func RequireAPIKey(env Env) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if key, ok := Bearer(c); !ok || !env(c).Config().ValidAPIKey(key) {
+				return Unauthorized()
+			}
+			return next(c)
+		}
+	}
+}
+
+// IsControl reports whether a path is the control plane's.
+func IsControl(path string) bool {
+	return path == "/_emulator" || strings.HasPrefix(path, "/_emulator/")
+}
+
+// RequireControlToken guards the control plane when a control token is
+// configured (health stays open for container health checks).
+func RequireControlToken(token string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		if token == "" {
+			return next
+		}
+		want := []byte(token)
+		return func(c echo.Context) error {
+			if got, ok := Bearer(c); !ok || subtle.ConstantTimeCompare([]byte(got), want) != 1 {
+				return APIError(http.StatusUnauthorized, CodeUnauthorized, "The control plane requires Authorization: Bearer <control token>.")
+			}
+			return next(c)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"strings"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
+)
+
+// RecordedRequest is one journal entry as it is read: a request the
+// emulator received (control-plane requests excluded), with secrets
+// redacted.
+type RecordedRequest struct {
+	Seq       uint64            `json:"seq"`
+	Time      string            `json:"time"`
+	RequestID string            `json:"request_id"`
+	Method    string            `json:"method"`
+	Path      string            `json:"path"`
+	Query     map[string]string `json:"query"`
+	Headers   map[string]string `json:"headers"`
+	Body      string            `json:"body"`
+	Status    int               `json:"status"`
+	Truncated bool              `json:"truncated,omitempty"`
+}
+
+// Requests lists an environment's journal entries matching f, oldest
+// first and redacted, and how many the bounded journal has dropped.
+func Requests(st *store.Store, f store.RequestFilter) ([]RecordedRequest, uint64) {
+	raw, dropped := st.Journal().List(f)
+	out := make([]RecordedRequest, len(raw))
+	for i, e := range raw {
+		out[i] = redacted(e)
+	}
+	return out, dropped
+}
+
+// secretFields are redacted wherever they appear: form and JSON bodies and
+// query strings.
+var secretFields = map[string]bool{
+	"client_secret": true, "password": true, "new_password": true, "code_verifier": true,
+	"refresh_token": true, "password_hash": true, "api_key": true, "value": true,
+}
+
+// secretHeaders are redacted request headers.
+var secretHeaders = map[string]bool{"Authorization": true, "Cookie": true, "Proxy-Authorization": true}
+
+const redactedMark = "[REDACTED]"
+
+func redacted(e store.Recorded) RecordedRequest {
+	r := RecordedRequest{Seq: e.Seq, Time: wire.Time(e.At), RequestID: e.RequestID, Method: e.Method, Path: e.Path,
+		Query: map[string]string{}, Headers: map[string]string{}, Status: e.Status, Truncated: e.Truncated}
+	for k, vs := range e.Header {
+		v := strings.Join(vs, ", ")
+		if secretHeaders[k] {
+			v = redactAuthorization(v)
+		}
+		r.Headers[k] = v
+	}
+	if q, err := url.ParseQuery(e.RawQuery); err == nil {
+		for k, vs := range q {
+			r.Query[k] = strings.Join(vs, ",")
+			if secretFields[k] {
+				r.Query[k] = redactedMark
+			}
+		}
+	}
+	var ct string
+	if vs := e.Header["Content-Type"]; len(vs) > 0 {
+		ct = vs[0]
+	}
+	r.Body = redactBody(e.Body, ct)
+	return r
+}
+
+// redactAuthorization keeps the scheme, so a test can still assert that a
+// client sent Basic or Bearer credentials.
+func redactAuthorization(v string) string {
+	if scheme, _, ok := strings.Cut(v, " "); ok {
+		return scheme + " " + redactedMark
+	}
+	return redactedMark
+}
+
+func redactBody(body []byte, contentType string) string {
+	if len(body) == 0 {
+		return ""
+	}
+	if strings.HasPrefix(contentType, "application/json") {
+		var m map[string]any
+		if json.Unmarshal(body, &m) == nil {
+			for k := range m {
+				if secretFields[k] {
+					m[k] = redactedMark
+				}
+			}
+			out, _ := wire.Marshal(m)
+			return string(out)
+		}
+	}
+	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
+		if q, err := url.ParseQuery(string(body)); err == nil {
+			for k := range q {
+				if secretFields[k] {
+					q[k] = []string{redactedMark}
+				}
+			}
+			return q.Encode()
+		}
+	}
+	// Unparsed bodies may hold anything: keep them only when they cannot
+	// carry a known secret field.
+	for k := range secretFields {
+		if bytes.Contains(body, []byte(k)) {
+			return redactedMark
+		}
+	}
+	return strings.ToValidUTF8(string(body), "?")
+}
