@@ -11,6 +11,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -42,7 +43,7 @@ func main() {
 // drive every subcommand.
 func run(args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || isHelp(args[0])) {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
@@ -55,7 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintln(stdout, "authkit-emulator", fullVersion())
 		return 0
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
 		usage(stdout)
 		return 0
 	}
@@ -64,14 +65,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
+// isHelp reports whether an argument asks for help.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
+// usage prints the commands and the serve flags: what `--help` answers.
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  authkit-emulator [serve] [flags]     run the emulator (default command)
-  authkit-emulator validate PATH       check a fixture file or directory
-  authkit-emulator healthcheck [--url] exit 0 when the emulator answers /_emulator/health
-  authkit-emulator version             print the version
-run "authkit-emulator serve -h" for the serve flags
+  authkit-emulator [serve] [flags]       run the emulator (default command)
+  authkit-emulator validate PATH         check a fixture file or directory, as serve would load it
+  authkit-emulator healthcheck [--url U] exit 0 when the emulator answers /_emulator/health
+  authkit-emulator version               print the version
+
+serve flags (each also an AUTHKIT_EMULATOR_* environment variable; flags win):
 `)
+	fs, _ := serveFlagSet(&serveFlags{})
+	fs.SetOutput(w)
+	fs.PrintDefaults()
 }
 
 func fullVersion() string {
@@ -99,10 +110,10 @@ type serveFlags struct {
 	control                                                              bool
 }
 
-func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
-	f := &serveFlags{}
+// serveFlagSet declares the serve flags, with defaults from the
+// environment.
+func serveFlagSet(f *serveFlags) (*flag.FlagSet, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&f.fixtures, "fixtures", env("FIXTURES", ""), "fixture file or directory (env AUTHKIT_EMULATOR_FIXTURES); default: the embedded default world")
 	fs.StringVar(&f.addr, "addr", env("ADDR", "127.0.0.1:8484"), "listen address (env AUTHKIT_EMULATOR_ADDR)")
 	fs.StringVar(&f.publicURL, "public-url", env("PUBLIC_URL", ""), "base of every URL handed out (env AUTHKIT_EMULATOR_PUBLIC_URL); default: environment.public_url, else http://<addr>")
@@ -111,12 +122,29 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.StringVar(&f.logLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env AUTHKIT_EMULATOR_LOG_LEVEL)")
 	control, err := strconv.ParseBool(env("CONTROL", "true"))
 	if err != nil {
-		return nil, fmt.Errorf("AUTHKIT_EMULATOR_CONTROL=%q is not a boolean", env("CONTROL", ""))
+		err = fmt.Errorf("AUTHKIT_EMULATOR_CONTROL=%q is not a boolean", env("CONTROL", ""))
 	}
 	fs.BoolVar(&f.control, "control", control, "serve the /_emulator control plane (env AUTHKIT_EMULATOR_CONTROL)")
 	fs.StringVar(&f.controlToken, "control-token", env("CONTROL_TOKEN", ""), "require this Bearer token on the control plane (env AUTHKIT_EMULATOR_CONTROL_TOKEN)")
-	if err := fs.Parse(args); err != nil {
+	return fs, err
+}
+
+// errReported is a flag error the flag package already printed (with the
+// usage): the caller only sets the exit code.
+var errReported = errors.New("reported")
+
+func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
+	f := &serveFlags{}
+	fs, err := serveFlagSet(f)
+	if err != nil {
 		return nil, err
+	}
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, errReported
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -181,10 +209,12 @@ func publicURLFor(addr string) string {
 
 func serve(args []string, stderr io.Writer) int {
 	f, err := parseServeFlags(args, stderr)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errReported):
+		return 2
+	case err != nil:
 		fmt.Fprintln(stderr, "authkit-emulator:", err)
 		return 2
 	}
@@ -263,20 +293,37 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// validate loads fixtures the way serve does (including signing keys) and
-// prints every problem, or a summary.
+// validate loads fixtures the way serve does (including signing keys, and
+// the default world for an empty directory) and prints every problem, or a
+// summary.
 func validate(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 {
-		fmt.Fprintln(stderr, "usage: authkit-emulator validate PATH")
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: authkit-emulator validate PATH\n\nChecks a fixture file, or a directory of *.yaml, *.yml and *.json files,\nand prints every problem as file:line: path: message (exit 1), or a summary (exit 0).")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
-	set, err := fixtures.Load(args[0])
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	path := fs.Arg(0)
+	var notes bytes.Buffer
+	set, err := loadFixtures(path, slog.New(slog.NewTextHandler(&notes, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if notes.Len() > 0 {
+		fmt.Fprintf(stdout, "%s: no fixture files: serve uses the embedded default world\n", path)
+	}
 	if err == nil {
 		var srv *emulator.Server
 		if srv, err = emulator.New(emulator.Config{Fixtures: set}); err == nil {
 			c := srv.Counts()
 			fmt.Fprintf(stdout, "%s: valid: %d applications, %d users, %d organizations, %d roles, %d memberships, %d sessions\n",
-				args[0], c["applications"], c["users"], c["organizations"], c["roles"], c["memberships"], c["sessions"])
+				path, c["applications"], c["users"], c["organizations"], c["roles"], c["memberships"], c["sessions"])
 			return 0
 		}
 	}

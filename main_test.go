@@ -98,3 +98,39 @@ func TestPublicURLFor(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIUsage: what a newcomer types first answers what they need.
+func TestCLIUsage(t *testing.T) {
+	empty := t.TempDir()
+	cases := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     []string // substrings of stdout
+		stderrOnce string   // a substring stderr has exactly once
+	}{
+		{name: "--help lists every command and the serve flags", args: []string{"--help"},
+			stdout: []string{"validate PATH", "healthcheck", "version", "-fixtures", "-control-token"}},
+		{name: "-h is --help", args: []string{"-h"}, stdout: []string{"validate PATH"}},
+		{name: "validate --help is help, not a path", args: []string{"validate", "--help"}, code: 0},
+		{name: "a bad flag is reported once", args: []string{"--bogus"}, code: 2, stderrOnce: "flag provided but not defined: -bogus"},
+		{name: "validate of an empty directory says what serve would do", args: []string{"validate", empty},
+			stdout: []string{"no fixture files: serve uses the embedded default world", "valid: 3 applications, 3 users"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if code := run(tc.args, &out, &errb); code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out.String(), errb.String())
+			}
+			for _, w := range tc.stdout {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out.String())
+				}
+			}
+			if tc.stderrOnce != "" && strings.Count(errb.String(), tc.stderrOnce) != 1 {
+				t.Errorf("stderr has %q %d times:\n%s", tc.stderrOnce, strings.Count(errb.String(), tc.stderrOnce), errb.String())
+			}
+		})
+	}
+}

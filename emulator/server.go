@@ -168,4 +168,3 @@ func NewHTTPServer(s *Server) *http.Server {
 		MaxHeaderBytes: 1 << 20,
 	}
 }
-

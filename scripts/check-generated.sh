@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Fails when a generated file no longer matches its source (the OpenAPI
-# operation table, the README's endpoint table).
+# operation table, docs/endpoints.md), or is new and not committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+generated=(emulator/internal/spec/operations.go docs/endpoints.md)
 go generate ./...
-if ! git diff --quiet -- emulator/spec_operations.go README.md; then
-  git diff --stat -- emulator/spec_operations.go README.md
+if ! git diff --quiet -- "${generated[@]}" || [ -n "$(git ls-files --others --exclude-standard -- "${generated[@]}")" ]; then
+  git status --short -- "${generated[@]}"
   echo "generated files are stale: run 'go generate ./...' and commit"
   exit 1
 fi

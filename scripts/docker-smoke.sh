@@ -9,7 +9,7 @@
 #   3. up:      brings the compose project up, polls health (compose 1.29 has
 #               no --wait), measures start-to-healthy of the emulator;
 #   4. image:   size <= 20 MB, runs as a non-root numeric user;
-#   5. tokens:  from the host through localhost:8484, and from inside the
+#   5. tokens:  from the host through localhost:<host port>, and from inside the
 #               network through authkit:8484: each verifies in the other place;
 #               the example app rejects expired (clock moved through the control
 #               plane), revoked and tampered tokens; seeding and reset work
@@ -21,9 +21,9 @@
 # failure.
 #
 #   CI_SKIP_DOCKER=1      skip all of this (loudly)
-#   AUTHKIT_HOST_PORT     host port of the emulator (default 8484)
-#   APP_HOST_PORT         host port of the example app (default 8485)
-#   DEFAULT_HOST_PORT     host port of the default-world container (default 18485)
+#   AUTHKIT_HOST_PORT     host port of the emulator (default: the first free from 18484)
+#   APP_HOST_PORT         host port of the example app (default: the next free one)
+#   DEFAULT_HOST_PORT     host port of the default-world container (default: the next free one)
 #   MAX_HEALTHY_SECONDS   fail when start-to-healthy exceeds this (default 5;
 #                         the goal is < 1 s, the slack is for noisy machines)
 set -euo pipefail
@@ -47,8 +47,11 @@ EOF
   exit 0
 fi
 
-export AUTHKIT_HOST_PORT=${AUTHKIT_HOST_PORT:-8484}
-export APP_HOST_PORT=${APP_HOST_PORT:-8485}
+# Host ports: free ones unless given, so the smoke never collides with an
+# emulator already running on this machine (and never mistakes it for the
+# container it started).
+export AUTHKIT_HOST_PORT=${AUTHKIT_HOST_PORT:-$(scripts/free-port.sh 18484)}
+export APP_HOST_PORT=${APP_HOST_PORT:-$(scripts/free-port.sh $((AUTHKIT_HOST_PORT + 1)))}
 MAX_HEALTHY_SECONDS=${MAX_HEALTHY_SECONDS:-5}
 MAX_IMAGE_BYTES=$((20 * 1000 * 1000))
 
@@ -61,7 +64,7 @@ export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
 
 AUTHKIT=http://localhost:$AUTHKIT_HOST_PORT   # the emulator, as the host sees it
 APP=http://localhost:$APP_HOST_PORT           # the example service under test
-DEFAULT_HOST_PORT=${DEFAULT_HOST_PORT:-18485}
+DEFAULT_HOST_PORT=${DEFAULT_HOST_PORT:-$(scripts/free-port.sh $((APP_HOST_PORT + 1)))}
 DEFAULT_CONTAINER=authkit-smoke-default       # phase 6: the image, nothing mounted
 ISSUER=http://authkit:8484                    # the one fixed issuer (docker-compose.yml)
 

@@ -199,4 +199,3 @@ func trimCap[S ~[]E, E any](s S, slack int) S {
 	}
 	return s
 }
-

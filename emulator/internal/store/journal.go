@@ -204,4 +204,3 @@ func (j *Journal) reset() {
 	j.seq = 0
 	j.mu.Unlock()
 }
-

@@ -276,4 +276,3 @@ func JWTTemplateObject(t *JWTTemplate, fallback time.Time) wire.Object {
 	}
 	return wire.Object{{"object", "jwt_template"}, {"content", t.Content}, {"created_at", wire.Time(t.CreatedAt)}, {"updated_at", wire.Time(t.UpdatedAt)}}
 }
-

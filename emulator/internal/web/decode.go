@@ -216,7 +216,9 @@ func (b *Body) Bool(k string) bool { return Get(b, k, false, "must_be_a_boolean"
 func (b *Body) Int(k string, def int) int { return Get(b, k, def, "must_be_an_integer") }
 
 // Strings reads a list of strings; absent or null is nil.
-func (b *Body) Strings(k string) []string { return Get[[]string](b, k, nil, "must_be_a_list_of_strings") }
+func (b *Body) Strings(k string) []string {
+	return Get[[]string](b, k, nil, "must_be_a_list_of_strings")
+}
 
 // Get reads key k as a T: def when absent or null, and a field error with
 // code when it is not a T.

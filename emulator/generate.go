@@ -1,0 +1,3 @@
+package emulator
+
+//go:generate go run ./internal/docsgen -out ../docs/endpoints.md
