@@ -21,7 +21,7 @@ func (a *api) introspect(c echo.Context) error {
 		return err
 	}
 	st := a.env(c)
-	if _, err := signin.AuthenticateClient(c, st, b, false); err != nil {
+	if _, err := signin.AuthenticateClient(c, st, &b, false); err != nil {
 		return err
 	}
 	token := b.Param("token")

@@ -138,7 +138,7 @@ func (a *api) create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := readFields(b, true)
+	f := readFields(&b, true)
 	metadata := b.ApplyMetadata("metadata", nil, f.metadata)
 	if err := b.Err(); err != nil {
 		return err
@@ -186,7 +186,7 @@ func (a *api) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := readFields(b, false)
+	f := readFields(&b, false)
 	return web.Write(c, a.env(c), http.StatusOK, func(tx *store.Tx) (any, error) {
 		o, err := orgFor(c, tx)
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 // connectTokens starts a Connect grant (an app_consent_ session) for a
 // finished sign-in and answers with its tokens: a refresh token with
 // offline_access, an ID token with openid.
-func connectTokens(r *tokenRequest, a store.Attempt, scopes []string, nonce, resource string) error {
+func connectTokens(r tokenRequest, a store.Attempt, scopes []string, nonce, resource string) error {
 	var ss store.Session
 	err := r.st.Write(func(tx *store.Tx) error {
 		u := tx.User(a.UserID)
@@ -47,7 +47,7 @@ func connectTokens(r *tokenRequest, a store.Attempt, scopes []string, nonce, res
 // session: an access token for scopes (audience resource, default the
 // environment), an ID token with openid, and the session's refresh token if
 // it has one.
-func writeConnectTokens(r *tokenRequest, ss store.Session, scopes []string, nonce, resource string) error {
+func writeConnectTokens(r tokenRequest, ss store.Session, scopes []string, nonce, resource string) error {
 	ctx := r.c.Request().Context()
 	access, rec, err := tokens.Mint(ctx, r.st, tokens.Spec{Family: store.FamilyConnect, UserID: ss.UserID, ClientID: ss.ClientID, SessionID: ss.ID,
 		OrgID: ss.OrgID, Scope: scopes, Aud: resource})

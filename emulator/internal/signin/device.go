@@ -74,7 +74,7 @@ func (e *engine) deviceAuthorization(c echo.Context) error {
 		return err
 	}
 	st := e.env(c)
-	cl, err := AuthenticateClient(c, st, b, true)
+	cl, err := AuthenticateClient(c, st, &b, true)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func pollDevice(st *store.Store, deviceCode, clientID string) (store.Attempt, []
 }
 
 // umDeviceCode answers a device_code poll of the environment client.
-func umDeviceCode(r *tokenRequest) error {
+func umDeviceCode(r tokenRequest) error {
 	if err := r.b.Required("device_code"); err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func umDeviceCode(r *tokenRequest) error {
 }
 
 // connectDeviceCode answers a device_code poll of a Connect application.
-func connectDeviceCode(r *tokenRequest) error {
+func connectDeviceCode(r tokenRequest) error {
 	if err := r.b.Required("device_code"); err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ func redeemCode(st *store.Store, code, clientID, verifier, redirectURI string, a
 }
 
 // umAuthorizationCode completes a User Management sign-in from its code.
-func umAuthorizationCode(r *tokenRequest) error {
+func umAuthorizationCode(r tokenRequest) error {
 	if err := r.b.Required("code"); err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func umAuthorizationCode(r *tokenRequest) error {
 // connectAuthorizationCode exchanges a code of /oauth2/authorize:
 // redirect_uri must match, PKCE is checked, and the grant becomes an
 // app_consent_ session.
-func connectAuthorizationCode(r *tokenRequest) error {
+func connectAuthorizationCode(r tokenRequest) error {
 	if err := r.b.Required("code", "redirect_uri"); err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func tokenResponse(access string, rec *store.AccessToken, refresh, idToken strin
 
 // clientCredentials mints an M2M token: sub and client_id are the
 // application, org_id its owning organization.
-func clientCredentials(r *tokenRequest) error {
+func clientCredentials(r tokenRequest) error {
 	cl := r.client
 	if !cl.Authenticated {
 		return invalidClient(false, "client_credentials needs the application's client_secret.")

@@ -38,7 +38,7 @@ func RedeemMagicCode(tx *store.Tx, email, code string) (string, error) {
 
 // magicAuthGrant signs a user in with the magic-auth code e-mailed to
 // them; the e-mail is verified by it.
-func magicAuthGrant(r *tokenRequest) error {
+func magicAuthGrant(r tokenRequest) error {
 	if err := r.b.Required("code", "email"); err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (r *tokenRequest) continuePending(waitingFor string, reasons []store.Step, 
 
 // emailVerificationGrant completes a sign-in interrupted for e-mail
 // verification.
-func emailVerificationGrant(r *tokenRequest) error {
+func emailVerificationGrant(r tokenRequest) error {
 	if err := r.b.Required("code", "pending_authentication_token"); err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func emailVerificationGrant(r *tokenRequest) error {
 }
 
 // totpGrant completes a sign-in interrupted for MFA.
-func totpGrant(r *tokenRequest) error {
+func totpGrant(r tokenRequest) error {
 	if err := r.b.Required("code", "pending_authentication_token", "authentication_challenge_id"); err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func totpGrant(r *tokenRequest) error {
 
 // orgSelectionGrant completes a sign-in interrupted to choose an
 // organization.
-func orgSelectionGrant(r *tokenRequest) error {
+func orgSelectionGrant(r tokenRequest) error {
 	if err := r.b.Required("pending_authentication_token", "organization_id"); err != nil {
 		return err
 	}

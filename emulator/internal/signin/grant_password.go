@@ -9,7 +9,7 @@ import (
 
 // passwordGrant signs a user in with e-mail and password. The password is
 // compared outside any transaction (bcrypt is slow).
-func passwordGrant(r *tokenRequest) error {
+func passwordGrant(r tokenRequest) error {
 	if err := r.b.Required("email", "password"); err != nil {
 		return err
 	}

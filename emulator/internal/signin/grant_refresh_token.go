@@ -61,7 +61,7 @@ func rotateRefresh(st *store.Store, value, clientID string, fam store.Family, or
 // switches the session's organization, re-deriving org_id and the role
 // claims from the membership there. The response includes the user, as the
 // Node SDK requires.
-func umRefresh(r *tokenRequest) error {
+func umRefresh(r tokenRequest) error {
 	if err := r.b.Required("refresh_token"); err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func umRefresh(r *tokenRequest) error {
 
 // connectRefresh rotates a Connect refresh token; a narrower scope may be
 // asked for, never a wider one.
-func connectRefresh(r *tokenRequest) error {
+func connectRefresh(r tokenRequest) error {
 	if err := r.b.Required("refresh_token"); err != nil {
 		return err
 	}

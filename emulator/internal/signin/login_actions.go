@@ -27,7 +27,7 @@ func (e *engine) loginSubmit(c echo.Context) error {
 		if f, err := flowFor(tx, form.Param("flow")); err != nil {
 			out.err = err
 		} else {
-			out = loginAction(tx, f, form, passwordUser)
+			out = loginAction(tx, f, &form, passwordUser)
 		}
 		return nil
 	})

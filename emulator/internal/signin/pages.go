@@ -16,13 +16,13 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// parseTemplates parses the hosted pages: server-rendered HTML, no
-// JavaScript. They are parsed once per server and never change.
-func parseTemplates() map[string]*template.Template {
-	return map[string]*template.Template{
-		"login":  template.Must(template.ParseFS(templateFS, "templates/page.html", "templates/login.html")),
-		"device": template.Must(template.ParseFS(templateFS, "templates/page.html", "templates/device.html")),
-	}
+// pageTemplates are the hosted pages: server-rendered HTML, no
+// JavaScript. They are parsed once per process and never change after
+// (executing a template is safe for concurrent use), so every server
+// shares them instead of parsing its own.
+var pageTemplates = map[string]*template.Template{
+	"login":  template.Must(template.ParseFS(templateFS, "templates/page.html", "templates/login.html")),
+	"device": template.Must(template.ParseFS(templateFS, "templates/page.html", "templates/device.html")),
 }
 
 // pageData is what a hosted page shows.
@@ -62,7 +62,7 @@ func (e *engine) render(c echo.Context, out outcome) error {
 		return web.Redirect(c, out.redirectTo)
 	}
 	var b bytes.Buffer
-	if err := e.templates[out.page.tmpl].ExecuteTemplate(&b, "page", out.page); err != nil {
+	if err := pageTemplates[out.page.tmpl].ExecuteTemplate(&b, "page", out.page); err != nil {
 		return err
 	}
 	h := c.Response().Header()

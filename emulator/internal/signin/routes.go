@@ -8,7 +8,6 @@
 package signin
 
 import (
-	"html/template"
 	"net/http"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
@@ -16,14 +15,13 @@ import (
 
 // engine serves the sign-in routes of every environment.
 type engine struct {
-	env       web.Env
-	table     map[string]grant
-	templates map[string]*template.Template
+	env   web.Env
+	table map[string]grant
 }
 
 // Routes lists the sign-in routes.
 func Routes(env web.Env) []web.Route {
-	e := &engine{env: env, templates: parseTemplates()}
+	e := &engine{env: env}
 	e.table = e.grants()
 	const ak, api = web.GroupAuthKit, web.GroupAPI
 	return []web.Route{

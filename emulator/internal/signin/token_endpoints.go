@@ -26,7 +26,7 @@ const (
 type tokenRequest struct {
 	c  echo.Context
 	st *store.Store
-	b  *web.Body
+	b  web.Body
 	// client is the authenticated Connect application (/oauth2/token).
 	client *Client
 	// secretOK: the environment's API key came as client_secret
@@ -35,7 +35,7 @@ type tokenRequest struct {
 }
 
 // grantFunc serves one grant type at one endpoint.
-type grantFunc func(r *tokenRequest) error
+type grantFunc func(r tokenRequest) error
 
 // grant is one grant type: its handler at each token endpoint that takes
 // it (nil where it is not accepted). User Management grants that need the
@@ -82,7 +82,7 @@ func (e *engine) token(c echo.Context) error {
 		return unsupported(gt)
 	}
 	st := e.env(c)
-	cl, err := AuthenticateClient(c, st, b, true)
+	cl, err := AuthenticateClient(c, st, &b, true)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (e *engine) token(c echo.Context) error {
 	if !cl.App.AllowsGrant(gt) {
 		return web.OAuthError(http.StatusBadRequest, web.CodeUnauthorizedClient, fmt.Sprintf("Application %s may not use the %s grant (see its grant_types).", cl.ID, gt))
 	}
-	return g.token(&tokenRequest{c: c, st: st, b: b, client: cl})
+	return g.token(tokenRequest{c: c, st: st, b: b, client: cl})
 }
 
 // authenticate serves POST /user_management/authenticate: every grant the
@@ -136,7 +136,7 @@ func (e *engine) authenticate(c echo.Context) error {
 	if g.umSecret && !secretOK {
 		return web.OAuthError(http.StatusBadRequest, web.CodeInvalidClient, fmt.Sprintf("client_secret (an API key) is required for the %s grant.", gt))
 	}
-	return g.authenticate(&tokenRequest{c: c, st: st, b: b, secretOK: secretOK})
+	return g.authenticate(tokenRequest{c: c, st: st, b: b, secretOK: secretOK})
 }
 
 // signIn completes a first-factor sign-in of the API: the caller's

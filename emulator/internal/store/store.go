@@ -47,6 +47,7 @@ type Store struct {
 	journal *Journal
 	faults  *Faults
 	memo    sync.Map
+	txs     sync.Pool // transactions, recycled
 }
 
 // Options are what a Store is built from.
@@ -82,6 +83,7 @@ func New(o Options) (*Store, error) {
 		s.start, _ = set.Environment.Clock.Time()
 	}
 	s.clock = NewClock(s.start)
+	s.txs.New = func() any { return new(Tx) }
 	s.ids = newEntropy(s.seed, "ids")
 	s.reqIDs = newEntropy(s.seed, "requests")
 	return s, nil
@@ -108,23 +110,39 @@ func (s *Store) Faults() *Faults { return s.faults }
 func (s *Store) RequestID() string { return s.reqIDs.uuid() }
 
 // Read runs fn on a consistent view of the world under the read lock.
-// fn must not change anything.
+// fn must not change anything, and must not keep tx: read transactions
+// are recycled (introspection and the JWKS run one per request, and a
+// transaction allocated each time would be most of their garbage).
 func (s *Store) Read(fn func(tx *Tx) error) error {
+	tx := s.txs.Get().(*Tx)
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return fn(&Tx{st: s, w: s.w, now: s.clock.Now()})
+	defer func() {
+		s.mu.RUnlock() // deferred: a panicking handler must not leave the world locked
+		*tx = Tx{}
+		s.txs.Put(tx)
+	}()
+	tx.st, tx.w, tx.now = s, s.w, s.clock.Now()
+	return fn(tx)
 }
 
 // Write runs fn under the write lock. Handlers check everything before they
-// change anything, so a failing fn leaves no partial change. After fn, the
+// change anything, so a failing fn leaves no partial change. fn must not
+// keep tx (transactions are recycled). After fn, the
 // records whose grace period has passed are evicted (at most a batch per
 // write, so memory stays bounded under sustained sign-ins).
 func (s *Store) Write(fn func(tx *Tx) error) error {
-	s.mu.Lock()
-	tx := &Tx{st: s, w: s.w, now: s.clock.Now(), write: true}
-	err := fn(tx)
-	release := tx.w.sweep(tx.now)
-	s.mu.Unlock()
+	tx := s.txs.Get().(*Tx)
+	var err error
+	var release bool
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock() // a panicking handler must not leave the world locked
+		tx.st, tx.w, tx.now, tx.write = s, s.w, s.clock.Now(), true
+		err = fn(tx)
+		release = tx.w.sweep(tx.now)
+	}()
+	*tx = Tx{}
+	s.txs.Put(tx)
 	if release {
 		// After a big sweep, hand freed memory back to the OS so the
 		// process's RSS follows its live state.

@@ -105,7 +105,7 @@ func (a *api) createMembership(c echo.Context) error {
 		if tx.Org(orgID) == nil {
 			return nil, web.NotFound("Organization", orgID)
 		}
-		slugs, given, err := roleSlugs(tx, b, orgID)
+		slugs, given, err := roleSlugs(tx, &b, orgID)
 		if err != nil {
 			return nil, err
 		}
@@ -149,7 +149,7 @@ func (a *api) updateMembership(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		slugs, given, err := roleSlugs(tx, b, m.OrgID)
+		slugs, given, err := roleSlugs(tx, &b, m.OrgID)
 		if err != nil {
 			return nil, err
 		}

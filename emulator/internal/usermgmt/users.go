@@ -104,7 +104,7 @@ func (a *api) createUser(c echo.Context) error {
 	if err := b.Err(); err != nil {
 		return err
 	}
-	pw, hash, _, err := passwordFields(b)
+	pw, hash, _, err := passwordFields(&b)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (a *api) updateUser(c echo.Context) error {
 		if err := b.Err(); err != nil {
 			return nil, err
 		}
-		pw, hash, setPW, err := passwordFields(b)
+		pw, hash, setPW, err := passwordFields(&b)
 		if err != nil {
 			return nil, err
 		}

@@ -40,13 +40,13 @@ var (
 )
 
 // Body is a decoded request body: a form or a JSON object, every key once.
-// Form values are kept as JSON strings, so one set of getters reads both.
-// The typed getters record a field error for a value of the wrong type, so
-// a handler reads every field and then reports all problems in one 422.
+// One set of getters reads both: a form value reads as a JSON string. The
+// typed getters record a field error for a value of the wrong type, so a
+// handler reads every field and then reports all problems in one 422.
 type Body struct {
-	raw    map[string]json.RawMessage
-	data   []byte // the JSON object as sent (for Into)
-	form   bool
+	form   map[string]string          // a form body's values (nil for JSON)
+	raw    map[string]json.RawMessage // a JSON body's members
+	data   []byte                     // the JSON object as sent (for Into)
 	fields []FieldError
 }
 
@@ -56,7 +56,10 @@ const maxBodyBytes = 1 << 20
 // Decode decodes the request body as d allows. An empty body is an empty
 // object (the SDKs send none on some POSTs). Every malformed body is the
 // client's mistake: a 4xx in the route's shape, never a 5xx.
-func Decode(c echo.Context, d Decoding) (*Body, error) {
+//
+// The Body comes back by value: on the hot paths (introspection, the token
+// endpoint) it then lives on the caller's stack.
+func Decode(c echo.Context, d Decoding) (Body, error) {
 	bad := invalidRequest(d.OAuth)
 	body := RawBody(c)
 	switch mt := MediaType(c.Request()); {
@@ -65,20 +68,20 @@ func Decode(c echo.Context, d Decoding) (*Body, error) {
 	case (mt == echo.MIMEApplicationJSON || mt == "") && d.JSON:
 		return parseJSONBody(body, bad)
 	case mt == "" && len(bytes.TrimSpace(body)) == 0:
-		return &Body{raw: map[string]json.RawMessage{}}, nil
+		return Body{form: map[string]string{}}, nil
 	case mt == "" && d.Form:
-		return nil, bad(http.StatusUnsupportedMediaType, "Send the body as application/x-www-form-urlencoded.")
+		return Body{}, bad(http.StatusUnsupportedMediaType, "Send the body as application/x-www-form-urlencoded.")
 	case d.Form && !d.JSON:
-		return nil, bad(http.StatusUnsupportedMediaType, "Content-Type must be application/x-www-form-urlencoded.")
+		return Body{}, bad(http.StatusUnsupportedMediaType, "Content-Type must be application/x-www-form-urlencoded.")
 	case d.OAuth:
-		return nil, bad(http.StatusUnsupportedMediaType, "Content-Type must be application/x-www-form-urlencoded or application/json.")
+		return Body{}, bad(http.StatusUnsupportedMediaType, "Content-Type must be application/x-www-form-urlencoded or application/json.")
 	}
-	return nil, APIError(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "Content-Type must be application/json.")
+	return Body{}, APIError(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "Content-Type must be application/json.")
 }
 
 // DecodeText decodes a body that is already in hand (the journal's copy)
 // the way Decode would, given its Content-Type.
-func DecodeText(contentType string, body []byte) (*Body, error) {
+func DecodeText(contentType string, body []byte) (Body, error) {
 	bad := invalidRequest(false)
 	switch mediaType(contentType) {
 	case echo.MIMEApplicationForm:
@@ -86,33 +89,29 @@ func DecodeText(contentType string, body []byte) (*Body, error) {
 	case echo.MIMEApplicationJSON, "":
 		return parseJSONBody(body, bad)
 	}
-	return nil, bad(http.StatusUnsupportedMediaType, "unsupported media type")
+	return Body{}, bad(http.StatusUnsupportedMediaType, "unsupported media type")
 }
 
-func parseFormBody(text string, bad func(int, string) *Error) (*Body, error) {
+func parseFormBody(text string, bad func(int, string) *Error) (Body, error) {
 	p, err := ParseForm(text, bad)
 	if err != nil {
-		return nil, err
+		return Body{}, err
 	}
-	b := &Body{raw: make(map[string]json.RawMessage, len(p)), form: true}
-	for k, v := range p {
-		b.raw[k], _ = json.Marshal(v)
-	}
-	return b, nil
+	return Body{form: p}, nil
 }
 
-func parseJSONBody(body []byte, bad func(int, string) *Error) (*Body, error) {
+func parseJSONBody(body []byte, bad func(int, string) *Error) (Body, error) {
 	raw := map[string]json.RawMessage{}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return &Body{raw: raw, data: []byte("{}")}, nil
+		return Body{raw: raw, data: []byte("{}")}, nil
 	}
 	if !utf8.Valid(body) {
-		return nil, bad(http.StatusBadRequest, "The JSON body is not valid UTF-8.")
+		return Body{}, bad(http.StatusBadRequest, "The JSON body is not valid UTF-8.")
 	}
 	if err := json.Unmarshal(body, &raw); err != nil {
-		return nil, bad(http.StatusBadRequest, "The body is not a JSON object.")
+		return Body{}, bad(http.StatusBadRequest, "The body is not a JSON object.")
 	}
-	return &Body{raw: raw, data: body}, nil
+	return Body{raw: raw, data: body}, nil
 }
 
 // invalidRequest is a decoder's error constructor: OAuth-shaped for OAuth
@@ -141,11 +140,29 @@ func mediaType(ct string) string {
 
 // Keys lists the body's keys (in no particular order).
 func (b *Body) Keys() []string {
-	out := make([]string, 0, len(b.raw))
+	out := make([]string, 0, len(b.raw)+len(b.form))
 	for k := range b.raw {
 		out = append(out, k)
 	}
+	for k := range b.form {
+		out = append(out, k)
+	}
 	return out
+}
+
+// member is key k as JSON: a form value as a JSON string (made only on
+// this slow path: OAuth endpoints read forms through Param).
+func (b *Body) member(k string) (json.RawMessage, bool) {
+	if b.form != nil {
+		v, ok := b.form[k]
+		if !ok {
+			return nil, false
+		}
+		m, _ := json.Marshal(v)
+		return m, true
+	}
+	v, ok := b.raw[k]
+	return v, ok
 }
 
 // Bad records a field error.
@@ -162,9 +179,17 @@ func (b *Body) Err() error {
 }
 
 // Has reports whether the key is present (even as null).
-func (b *Body) Has(k string) bool { _, ok := b.raw[k]; return ok }
+func (b *Body) Has(k string) bool {
+	if b.form != nil {
+		_, ok := b.form[k]
+		return ok
+	}
+	_, ok := b.raw[k]
+	return ok
+}
 
-// Null reports whether the key is present with a JSON null.
+// Null reports whether the key is present with a JSON null (a form has
+// no nulls).
 func (b *Body) Null(k string) bool { return string(bytes.TrimSpace(b.raw[k])) == "null" }
 
 // Given reports whether the key is present with a non-null value.
@@ -173,6 +198,9 @@ func (b *Body) Given(k string) bool { return b.Has(k) && !b.Null(k) }
 // Param reads a parameter leniently, as OAuth endpoints do: a string as
 // is, any other scalar as its JSON text, absent or null as "".
 func (b *Body) Param(k string) string {
+	if b.form != nil {
+		return b.form[k]
+	}
 	v, ok := b.raw[k]
 	if !ok {
 		return ""
@@ -223,7 +251,7 @@ func (b *Body) Strings(k string) []string {
 // Get reads key k as a T: def when absent or null, and a field error with
 // code when it is not a T.
 func Get[T any](b *Body, k string, def T, code string) T {
-	v, ok := b.raw[k]
+	v, ok := b.member(k)
 	if !ok || b.Null(k) {
 		return def
 	}
@@ -235,13 +263,16 @@ func Get[T any](b *Body, k string, def T, code string) T {
 }
 
 // Raw is the JSON text of key k (nil when absent).
-func (b *Body) Raw(k string) json.RawMessage { return b.raw[k] }
+func (b *Body) Raw(k string) json.RawMessage {
+	v, _ := b.member(k)
+	return v
+}
 
 // Into strictly decodes the JSON body into v: unknown fields and trailing
 // data are 400s, so a typo in a scenario fails loudly. A form body is
 // refused.
 func (b *Body) Into(v any) error {
-	if b.form {
+	if b.form != nil {
 		return APIError(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "Content-Type must be application/json.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b.data))

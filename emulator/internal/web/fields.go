@@ -16,7 +16,7 @@ const (
 // Metadata reads WorkOS metadata: string values only; a null value (on
 // update) deletes the key, so values come back as pointers.
 func (b *Body) Metadata(k string) map[string]*string {
-	v, ok := b.raw[k]
+	v, ok := b.member(k)
 	if !ok || b.Null(k) {
 		return nil
 	}
