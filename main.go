@@ -347,6 +347,9 @@ func healthcheck(args []string, stderr io.Writer) int {
 	url := fs.String("url", "", "base URL of the emulator; default: from AUTHKIT_EMULATOR_ADDR, else http://127.0.0.1:8484")
 	timeout := fs.Duration("timeout", 2*time.Second, "how long to wait for the answer")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	base := *url

@@ -113,6 +113,7 @@ func TestCLIUsage(t *testing.T) {
 			stdout: []string{"validate PATH", "healthcheck", "version", "-fixtures", "-control-token"}},
 		{name: "-h is --help", args: []string{"-h"}, stdout: []string{"validate PATH"}},
 		{name: "validate --help is help, not a path", args: []string{"validate", "--help"}, code: 0},
+		{name: "healthcheck --help is help", args: []string{"healthcheck", "--help"}, code: 0},
 		{name: "a bad flag is reported once", args: []string{"--bogus"}, code: 2, stderrOnce: "flag provided but not defined: -bogus"},
 		{name: "validate of an empty directory says what serve would do", args: []string{"validate", empty},
 			stdout: []string{"no fixture files: serve uses the embedded default world", "valid: 3 applications, 3 users"}},

@@ -155,10 +155,15 @@ func TestContract(t *testing.T) {
 	c.errCode(404, "entity_not_found", GET, "/authorization/roles/ghost", nil)
 	c.json(200, PATCH, "/authorization/roles/viewer", map[string]any{"name": "Viewer+"})
 	c.errCode(404, "entity_not_found", PATCH, "/authorization/roles/ghost", map[string]any{"name": "Ghost"})
+	for _, slug := range []string{"billing:read", "audit:read", "audit:export", "audit:list"} {
+		c.json(201, POST, "/authorization/permissions", map[string]any{"slug": slug, "name": slug})
+	}
 	c.json(200, PUT, "/authorization/roles/viewer/permissions", map[string]any{"permissions": []string{"users:read"}})
+	c.errCode(404, "entity_not_found", PUT, "/authorization/roles/viewer/permissions", map[string]any{"permissions": []string{"no:such"}})
 	c.errCode(404, "entity_not_found", PUT, "/authorization/roles/ghost/permissions", map[string]any{"permissions": []string{}})
 	c.json(200, POST, "/authorization/roles/viewer/permissions", map[string]any{"slug": "billing:read"})
 	c.errCode(404, "entity_not_found", POST, "/authorization/roles/ghost/permissions", map[string]any{"slug": "billing:read"})
+	c.errCode(404, "entity_not_found", POST, "/authorization/roles/viewer/permissions", map[string]any{"slug": "no:such"})
 
 	orgRoles := "/authorization/organizations/" + orgID + "/roles"
 	c.json(200, GET, orgRoles, nil)

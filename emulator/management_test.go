@@ -225,6 +225,7 @@ func TestRolesPermissionsAndTemplate(t *testing.T) {
 	}
 	// an organization role, used by a membership
 	ok(t, api(t, h, http.MethodPost, "/authorization/organizations/"+globexID+"/roles", map[string]any{"slug": "auditor", "name": "Auditor"}), 201)
+	ok(t, api(t, h, http.MethodPost, "/authorization/permissions", map[string]any{"slug": "audit:read", "name": "Read the audit log"}), 201)
 	ok(t, api(t, h, http.MethodPut, "/authorization/organizations/"+globexID+"/roles/auditor/permissions", map[string]any{"permissions": []string{"audit:read"}}), 200)
 	ms := ok(t, api(t, h, http.MethodGet, "/user_management/organization_memberships?user_id="+bobID+"&organization_id="+globexID, nil), 200)["data"].([]any)
 	ok(t, api(t, h, http.MethodPut, "/user_management/organization_memberships/"+ms[0].(map[string]any)["id"].(string), map[string]any{"role_slug": "auditor"}), 200)

@@ -163,7 +163,15 @@ func (a *api) setRolePermissions(c echo.Context) error {
 	if err := b.Err(); err != nil {
 		return err
 	}
-	return a.changeRolePermissions(c, func(r *store.Role) { r.Permissions = dedupe(perms) })
+	return a.changeRolePermissions(c, func(tx *store.Tx, r *store.Role) error {
+		for _, slug := range perms {
+			if tx.Permission(slug) == nil {
+				return web.NotFound("Permission", slug)
+			}
+		}
+		r.Permissions = dedupe(perms)
+		return nil
+	})
 }
 
 // addRolePermission serves POST …/permissions (add one).
@@ -179,26 +187,42 @@ func (a *api) addRolePermission(c echo.Context) error {
 	if err := b.Err(); err != nil {
 		return err
 	}
-	return a.changeRolePermissions(c, func(r *store.Role) {
+	return a.changeRolePermissions(c, func(tx *store.Tx, r *store.Role) error {
+		if tx.Permission(slug) == nil {
+			return web.NotFound("Permission", slug)
+		}
 		if !slices.Contains(r.Permissions, slug) {
 			r.Permissions = append(r.Permissions, slug)
 		}
+		return nil
 	})
 }
 
-// removeRolePermission serves DELETE …/permissions/{permissionSlug}.
+// removeRolePermission serves DELETE …/permissions/{permissionSlug}: a
+// permission the role does not have is a 404, not a 200 that removed
+// nothing.
 func (a *api) removeRolePermission(c echo.Context) error {
 	perm := web.PathParam(c, "permission")
-	return a.changeRolePermissions(c, func(r *store.Role) { r.Permissions = store.Without(r.Permissions, perm) })
+	return a.changeRolePermissions(c, func(_ *store.Tx, r *store.Role) error {
+		if !slices.Contains(r.Permissions, perm) {
+			return web.NotFound("Permission", perm)
+		}
+		r.Permissions = store.Without(r.Permissions, perm)
+		return nil
+	})
 }
 
-func (a *api) changeRolePermissions(c echo.Context, change func(*store.Role)) error {
+// changeRolePermissions applies change to the role the route addresses;
+// permissions a role names must exist.
+func (a *api) changeRolePermissions(c echo.Context, change func(*store.Tx, *store.Role) error) error {
 	return web.Write(c, a.env(c), http.StatusOK, func(tx *store.Tx) (any, error) {
 		r, err := roleIn(c, tx)
 		if err != nil {
 			return nil, err
 		}
-		change(r)
+		if err := change(tx, r); err != nil {
+			return nil, err
+		}
 		r.Permissions = wire.NonNil(r.Permissions)
 		r.UpdatedAt = tx.Now()
 		return r.Object(), nil

@@ -125,20 +125,22 @@ const (
 )
 
 // Redeem checks a one-time code: single use, 10 minutes, a few tries. It
-// returns "" when the code is good (and marks it used).
+// returns "" when the code is good (and marks it used). A wrong code is
+// invalid whatever state the right one is in: only the right code can learn
+// that it was used or has expired.
 func (tx *Tx) Redeem(e *OutboxEntry, code string) CodeError {
 	switch {
 	case e == nil:
 		return CodeInvalid
-	case e.UsedAt != nil:
-		return CodePreviouslyUsed
-	case !tx.now.Before(e.ExpiresAt):
-		return CodeExpired
 	case e.Attempts >= maxCodeAttempts:
 		return CodeTooManyAttempts
 	case subtle.ConstantTimeCompare([]byte(e.Code), []byte(code)) != 1:
 		e.Attempts++
 		return CodeInvalid
+	case e.UsedAt != nil:
+		return CodePreviouslyUsed
+	case !tx.now.Before(e.ExpiresAt):
+		return CodeExpired
 	}
 	used := tx.now
 	e.UsedAt = &used

@@ -16,8 +16,21 @@ import (
 // handler never holds a store of its own.
 type Env func(c echo.Context) *store.Store
 
-// PathParam is a path parameter of the route, as the client sent it.
-func PathParam(c echo.Context, name string) string { return c.Param(name) }
+// PathParam is a path parameter of the route, percent-decoded once. Echo
+// routes on the escaped path, so a parameter arrives as the client encoded
+// it, and clients encode differently: the Python SDK escapes every path
+// segment (documents%3Aread, sf%4042), the Node SDK does not. Every route
+// reads its parameters here, so all of them decode the same way.
+func PathParam(c echo.Context, name string) string {
+	v := c.Param(name)
+	if strings.IndexByte(v, '%') < 0 {
+		return v
+	}
+	if d, err := url.PathUnescape(v); err == nil {
+		return d
+	}
+	return v
+}
 
 // Query is the request's query string, parsed once per request.
 func Query(c echo.Context) url.Values { return c.QueryParams() }
