@@ -106,8 +106,8 @@ func env(name, def string) string {
 }
 
 type serveFlags struct {
-	fixtures, addr, publicURL, issuer, logFormat, logLevel, controlToken string
-	control                                                              bool
+	fixtures, addr, publicURL, issuer, logFormat, logLevel, controlToken, allowedHosts string
+	control                                                                            bool
 }
 
 // serveFlagSet declares the serve flags, with defaults from the
@@ -126,6 +126,7 @@ func serveFlagSet(f *serveFlags) (*flag.FlagSet, error) {
 	}
 	fs.BoolVar(&f.control, "control", control, "serve the /_emulator control plane (env AUTHKIT_EMULATOR_CONTROL)")
 	fs.StringVar(&f.controlToken, "control-token", env("CONTROL_TOKEN", ""), "require this Bearer token on the control plane (env AUTHKIT_EMULATOR_CONTROL_TOKEN)")
+	fs.StringVar(&f.allowedHosts, "allowed-hosts", env("ALLOWED_HOSTS", ""), "comma-separated Host names to answer besides the public URL's host, IP addresses and names without a dot; * for any (env AUTHKIT_EMULATOR_ALLOWED_HOSTS)")
 	return fs, err
 }
 
@@ -234,7 +235,7 @@ func serve(args []string, stderr io.Writer) int {
 		publicURL = publicURLFor(f.addr)
 	}
 	srv, err := emulator.New(emulator.Config{Fixtures: set, PublicURL: publicURL, Issuer: f.issuer, Logger: log,
-		DisableControl: !f.control, ControlToken: f.controlToken, Version: fullVersion()})
+		DisableControl: !f.control, ControlToken: f.controlToken, AllowedHosts: splitList(f.allowedHosts), Version: fullVersion()})
 	if err != nil {
 		fmt.Fprintln(stderr, "authkit-emulator: cannot start:")
 		fmt.Fprintln(stderr, err)
@@ -283,6 +284,17 @@ func serve(args []string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// splitList splits a comma-separated flag value, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func isLoopback(host string) bool {

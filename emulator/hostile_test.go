@@ -421,6 +421,9 @@ func hostileProblems(req *http.Request, a hostileAnswer) []string {
 		if mt == "text/html" && a.Status == http.StatusOK && hostileHTMLPage(path) {
 			return out
 		}
+		if mt == "image/x-icon" && a.Status == http.StatusOK && path == "/favicon.ico" {
+			return out
+		}
 		if mt != "application/json" {
 			bad("2xx Content-Type %q, want application/json", ct)
 		} else if !json.Valid(a.Body) {

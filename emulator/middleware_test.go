@@ -26,7 +26,7 @@ func TestPanicBecomesLogged500(t *testing.T) {
 	req.Header.Set("X-Request-ID", "trace-panic")
 	rec := httptest.NewRecorder()
 	c := srv.echo.NewContext(req, rec)
-	h := web.FrontDoor(srv.log, srv.env)(func(echo.Context) error { panic("boom") })
+	h := web.FrontDoor(srv.log, srv.env, nil)(func(echo.Context) error { panic("boom") })
 	if err := h(c); err != nil {
 		t.Fatalf("frontDoor returned %v: it must render the error itself", err)
 	}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -35,6 +36,10 @@ type Config struct {
 	DisableControl bool
 	// ControlToken, when set, is the Bearer token the control plane requires.
 	ControlToken string
+	// AllowedHosts are Host names the emulator answers over the network
+	// besides its public URL's host, IP addresses and names without a dot
+	// ("*": any). Other Hosts get a 421: a guard against DNS rebinding.
+	AllowedHosts []string
 	// Version is reported by the health endpoint.
 	Version string
 }
@@ -93,8 +98,9 @@ func (s *Server) router() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	renderer := &web.Renderer{Log: s.log, Unserved: s.unimplemented}
 	e.HTTPErrorHandler = renderer.Handle
-	e.Use(web.FrontDoor(s.log, s.env))
-	apiKey, ctl := web.RequireAPIKey(s.env), web.RequireControlToken(s.cfg.ControlToken)
+	hosts := &web.HostPolicy{Public: hostOf(s.st.Config().PublicURL), Allowed: s.cfg.AllowedHosts}
+	e.Use(web.FrontDoor(s.log, s.env, hosts))
+	apiKey, ctl := web.RequireAPIKey(s.env), web.RequireControl(s.env, s.cfg.ControlToken)
 	for _, r := range s.routes {
 		var mw []echo.MiddlewareFunc
 		switch r.Auth {
@@ -106,6 +112,14 @@ func (s *Server) router() *echo.Echo {
 		e.Add(r.Method, r.Path, r.Handler, mw...)
 	}
 	return e
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 // unimplemented answers a request the router has no route for, when

@@ -167,7 +167,7 @@ func addFlow(tx *store.Tx, f *store.LoginFlow) (loginURL string) {
 func (e *engine) startFlow(c echo.Context, st *store.Store, f *store.LoginFlow, q url.Values) error {
 	var out outcome
 	_ = st.Write(func(tx *store.Tx) error {
-		f.ID = tx.Token(24)
+		f.ID, f.CSRF = tx.Token(24), tx.Token(32)
 		f.ExpiresAt = tx.Now().Add(flowTTL)
 		out = outcome{redirectTo: addFlow(tx, f)}
 		if tx.Config().AutoLogin || q.Get("auto_login") == "true" {

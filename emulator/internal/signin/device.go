@@ -177,7 +177,7 @@ func (e *engine) deviceSubmit(c echo.Context) error {
 			out.page = &pageData{tmpl: "device", Title: "Sign in on a device", UserCode: b.Param("user_code"), Error: "That code is not valid or has expired."}
 			return nil
 		}
-		f := &store.LoginFlow{ID: tx.Token(24), Surface: store.SurfaceDevice, ClientID: d.ClientID, DeviceCode: d.DeviceCode, ExpiresAt: d.ExpiresAt}
+		f := &store.LoginFlow{ID: tx.Token(24), CSRF: tx.Token(32), Surface: store.SurfaceDevice, ClientID: d.ClientID, DeviceCode: d.DeviceCode, ExpiresAt: d.ExpiresAt}
 		out.redirectTo = addFlow(tx, f)
 		return nil
 	})

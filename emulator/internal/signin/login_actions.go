@@ -18,6 +18,18 @@ func (e *engine) loginSubmit(c echo.Context) error {
 		return err
 	}
 	st := e.env(c)
+	// The flow and its CSRF token are checked first: a post that cannot
+	// act on a flow must cost nothing (no password hashing).
+	err = st.Read(func(tx *store.Tx) error {
+		f, err := flowFor(tx, form.Param("flow"))
+		if err != nil {
+			return err
+		}
+		return checkCSRF(c, f, form.Param("csrf"), tx.Config().PublicURL)
+	})
+	if err != nil {
+		return err
+	}
 	var passwordUser string // checked outside the transaction: bcrypt is slow
 	if form.Param("action") == "password" {
 		passwordUser = checkPassword(st, form.Param("email"), form.Param("password"))

@@ -7,16 +7,21 @@ import (
 
 // RedirectAllowed matches a redirect URI against allowed ones: exactly, or
 // with WorkOS wildcards (a leftmost `*.` host label, a `:*` localhost port).
+// A URI with userinfo (http://evil.com@localhost:3000/...) is refused: a
+// browser would send its user there. An allowed entry with a `*` is only
+// ever a pattern: the literal URI https://*.example.com/cb does not match
+// it, and a URI that carries a `*` in its host or port matches nothing.
 func RedirectAllowed(uri string, allowed []string) bool {
 	got, err := url.Parse(uri)
-	if err != nil || got.Scheme == "" || got.Host == "" || got.Fragment != "" {
+	if err != nil || got.Scheme == "" || got.Host == "" || got.Fragment != "" || got.User != nil ||
+		strings.Contains(got.Host, "*") {
 		return false
 	}
 	for _, a := range allowed {
-		if a == uri {
-			return true
-		}
 		if !strings.Contains(a, "*") {
+			if a == uri {
+				return true
+			}
 			continue
 		}
 		pattern, err := url.Parse(strings.Replace(strings.Replace(a, "*.", "wildcard.", 1), ":*", ":1", 1))

@@ -31,6 +31,7 @@ func Routes(env web.Env) []web.Route {
 		web.R(http.MethodGet, "/authkit/login", ak, web.Public, "hosted login page", e.loginPage),
 		web.R(http.MethodPost, "/authkit/login", ak, web.Public, "hosted login page actions", e.loginSubmit),
 		web.R(http.MethodGet, "/device", ak, web.Public, "device verification page", e.devicePage),
+		web.R(http.MethodGet, "/favicon.ico", ak, web.Public, "the hosted pages' icon", serveFavicon),
 		web.R(http.MethodPost, "/device", ak, web.Public, "device verification: enter the user code", e.deviceSubmit),
 		web.R(http.MethodGet, "/user_management/authorize", api, web.Public, "start a hosted sign-in (302 to the login page, or headless)", e.authorizeUM),
 		web.R(http.MethodPost, "/user_management/authenticate", api, web.Public, "every authenticate grant but Radar", e.authenticate),

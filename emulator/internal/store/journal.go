@@ -43,7 +43,16 @@ type Recorded struct {
 	Body      []byte
 	Status    int
 	Truncated bool
+	// Redacted: the body was redacted when it was recorded (it was too
+	// long for its slot).
+	Redacted bool
 }
+
+// Slot flags (byte 24).
+const (
+	flagTruncated byte = 1 << iota
+	flagRedacted
+)
 
 // Slot layout: seq, time, status (8 bytes each), a truncation flag, the
 // lengths of the six fields (2 bytes each), then the fields' bytes in
@@ -81,8 +90,12 @@ func (w *slotWriter) end(start int) {
 
 // Add records a request, cutting whatever does not fit its slot (the entry
 // is then marked truncated). The request line and headers go first, the
-// body fills what is left.
-func (j *Journal) Add(at time.Time, requestID, method, path, rawQuery string, header map[string][]string, body []byte, status int) {
+// body fills what is left. A body that would be cut is first passed
+// through redact (and the entry marked redacted): the reader redacts whole
+// bodies by decoding them, which a cut body no longer allows, so a secret
+// past the cut must go before it.
+func (j *Journal) Add(at time.Time, requestID, method, path, rawQuery string, header map[string][]string, body []byte, status int,
+	redact func(body []byte, contentType string) []byte) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.buf == nil {
@@ -118,12 +131,21 @@ func (j *Journal) Add(at time.Time, requestID, method, path, rawQuery string, he
 	}
 	w.end(start)
 	start = w.n
+	var flags byte
+	if len(body) > len(w.b)-w.n && redact != nil {
+		var ct string
+		if vs := header["Content-Type"]; len(vs) > 0 {
+			ct = vs[0]
+		}
+		body = redact(body, ct)
+		flags |= flagRedacted
+	}
 	put(&w, body)
 	w.end(start)
-	w.b[24] = 0
 	if w.cut {
-		w.b[24] = 1
+		flags |= flagTruncated
 	}
+	w.b[24] = flags
 	j.next = (j.next + 1) % journalCapacity
 }
 
@@ -131,7 +153,7 @@ func (j *Journal) Add(at time.Time, requestID, method, path, rawQuery string, he
 func (j *Journal) decode(i int) Recorded {
 	b := j.buf[i*journalSlot : (i+1)*journalSlot]
 	e := Recorded{Seq: binary.LittleEndian.Uint64(b), At: time.Unix(0, int64(binary.LittleEndian.Uint64(b[8:]))).UTC(),
-		Status: int(binary.LittleEndian.Uint64(b[16:])), Truncated: b[24] == 1}
+		Status: int(binary.LittleEndian.Uint64(b[16:])), Truncated: b[24]&flagTruncated != 0, Redacted: b[24]&flagRedacted != 0}
 	n, f := slotData, 0
 	field := func() string {
 		l := int(binary.LittleEndian.Uint16(b[slotHead+2*f:]))

@@ -23,7 +23,7 @@ func TestJournalSlots(t *testing.T) {
 			header["X-Long"] = []string{long}
 			body = []byte(long)
 		}
-		j.Add(at, "req-"+strconv.Itoa(i), http.MethodPost, path, "i="+strconv.Itoa(i), header, body, 200+i%3)
+		j.Add(at, "req-"+strconv.Itoa(i), http.MethodPost, path, "i="+strconv.Itoa(i), header, body, 200+i%3, nil)
 	}
 	list, dropped := j.List(RequestFilter{})
 	if len(list) != journalCapacity || dropped != 5 {

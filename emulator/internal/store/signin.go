@@ -61,6 +61,9 @@ type LoginFlow struct {
 	ThirdParty  bool
 	DeviceCode  string
 	ExpiresAt   time.Time
+	// CSRF binds the flow's forms to the browser that opened it: every
+	// form carries it, and so does a cookie only that browser has.
+	CSRF string
 
 	Attempt      *Attempt // set once the user proved who they are
 	EmailCodeID  string   // outbox id of the verification code sent

@@ -63,17 +63,20 @@ func IsControl(path string) bool {
 	return path == "/_emulator" || strings.HasPrefix(path, "/_emulator/")
 }
 
-// RequireControlToken guards the control plane when a control token is
+// RequireControl guards the control plane: no request a web page could
+// have sent (CheckControlRequest), and the control token when one is
 // configured (health stays open for container health checks).
-func RequireControlToken(token string) echo.MiddlewareFunc {
+func RequireControl(env Env, token string) echo.MiddlewareFunc {
+	want := []byte(token)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		if token == "" {
-			return next
-		}
-		want := []byte(token)
 		return func(c echo.Context) error {
-			if got, ok := Bearer(c); !ok || subtle.ConstantTimeCompare([]byte(got), want) != 1 {
-				return APIError(http.StatusUnauthorized, CodeUnauthorized, "The control plane requires Authorization: Bearer <control token>.")
+			if err := CheckControlRequest(c, env(c).Config().PublicURL); err != nil {
+				return err
+			}
+			if token != "" {
+				if got, ok := Bearer(c); !ok || subtle.ConstantTimeCompare([]byte(got), want) != 1 {
+					return APIError(http.StatusUnauthorized, CodeUnauthorized, "The control plane requires Authorization: Bearer <control token>.")
+				}
 			}
 			return next(c)
 		}

@@ -141,6 +141,16 @@ func APIError(status int, code, message string) *Error {
 	return &Error{Status: status, Code: code, Message: message}
 }
 
+// ErrorFor builds an error in the shape the path documents: OAuth on
+// /oauth2/*, WorkOS elsewhere. Middleware that refuses a request before
+// any handler uses it.
+func ErrorFor(path string, status int, code, message string) *Error {
+	if strings.HasPrefix(path, "/oauth2/") {
+		return OAuthError(status, code, message)
+	}
+	return APIError(status, code, message)
+}
+
 // NotFound is WorkOS's 404 for a missing object: "User not found: 'user_…'."
 func NotFound(what, id string) *Error {
 	return APIError(http.StatusNotFound, CodeNotFound, fmt.Sprintf("%s not found: '%s'.", what, id))

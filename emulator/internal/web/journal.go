@@ -71,7 +71,11 @@ func redacted(e store.Recorded) RecordedRequest {
 	if vs := e.Header["Content-Type"]; len(vs) > 0 {
 		ct = vs[0]
 	}
-	r.Body = redactBody(e.Body, ct)
+	if e.Redacted {
+		r.Body = strings.ToValidUTF8(string(e.Body), "?")
+	} else {
+		r.Body = redactBody(e.Body, ct)
+	}
 	return r
 }
 
@@ -84,38 +88,65 @@ func redactAuthorization(v string) string {
 	return redactedMark
 }
 
+// redactBody replaces the value of every secret field of a body, decoding
+// it as the handlers do: by its media type, whatever its case or
+// parameters; form keys percent-decoded, JSON keys unescaped (a client that
+// writes "client_secre%74" or "pass\u0077ord" still sent a secret), JSON
+// objects at any depth. A body that does not decode is kept only when it
+// cannot hold a secret field name in any case.
 func redactBody(body []byte, contentType string) string {
 	if len(body) == 0 {
 		return ""
 	}
-	if strings.HasPrefix(contentType, "application/json") {
-		var m map[string]any
-		if json.Unmarshal(body, &m) == nil {
-			for k := range m {
-				if secretFields[k] {
-					m[k] = redactedMark
-				}
-			}
-			out, _ := wire.Marshal(m)
+	switch mediaType(contentType) {
+	case "application/json", "":
+		var v any
+		if json.Unmarshal(body, &v) == nil {
+			out, _ := wire.Marshal(redactJSON(v))
 			return string(out)
 		}
-	}
-	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
+	case "application/x-www-form-urlencoded":
 		if q, err := url.ParseQuery(string(body)); err == nil {
 			for k := range q {
-				if secretFields[k] {
+				if secretFields[strings.ToLower(k)] {
 					q[k] = []string{redactedMark}
 				}
 			}
 			return q.Encode()
 		}
 	}
-	// Unparsed bodies may hold anything: keep them only when they cannot
-	// carry a known secret field.
+	// Undecodable: escapes could spell a secret's name, so a body with any
+	// is withheld too.
+	lower := bytes.ToLower(body)
+	if bytes.Contains(lower, []byte(`\u`)) || bytes.IndexByte(lower, '%') >= 0 {
+		return redactedMark
+	}
 	for k := range secretFields {
-		if bytes.Contains(body, []byte(k)) {
+		if bytes.Contains(lower, []byte(k)) {
 			return redactedMark
 		}
 	}
 	return strings.ToValidUTF8(string(body), "?")
+}
+
+// redactCut is the journal's redaction of a body too long for its slot.
+func redactCut(body []byte, contentType string) []byte { return []byte(redactBody(body, contentType)) }
+
+// redactJSON redacts secret members of JSON objects at any depth.
+func redactJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if secretFields[strings.ToLower(k)] {
+				x[k] = redactedMark
+			} else {
+				x[k] = redactJSON(e)
+			}
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = redactJSON(e)
+		}
+	}
+	return v
 }

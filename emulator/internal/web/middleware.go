@@ -101,7 +101,7 @@ func headersTooLarge(r *http.Request) error {
 // size, CORS, scripted faults) and into its handler. A panic becomes an
 // error, which the renderer answers as a logged 500 with the request id: a
 // bug must not take the emulator (and every test using it) down.
-func guard(c echo.Context, st *store.Store, next echo.HandlerFunc) (err error) {
+func guard(c echo.Context, st *store.Store, hosts *HostPolicy, next echo.HandlerFunc) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if r == http.ErrAbortHandler {
@@ -111,6 +111,9 @@ func guard(c echo.Context, st *store.Store, next echo.HandlerFunc) (err error) {
 		}
 	}()
 	if err := headersTooLarge(c.Request()); err != nil {
+		return err
+	}
+	if err := checkHost(c.Request(), hosts); err != nil {
 		return err
 	}
 	if done, err := applyCORS(c, st.Config()); done {
@@ -129,7 +132,7 @@ func guard(c echo.Context, st *store.Store, next echo.HandlerFunc) (err error) {
 // and journals non-control requests. Paths are logged without query
 // strings, which may carry secrets; tokens and keys are never logged, and
 // the journal redacts them whenever it is read.
-func FrontDoor(log *slog.Logger, env Env) echo.MiddlewareFunc {
+func FrontDoor(log *slog.Logger, env Env, hosts *HostPolicy) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			st := env(c)
@@ -161,13 +164,13 @@ func FrontDoor(log *slog.Logger, env Env) echo.MiddlewareFunc {
 			}
 			err := bodyErr
 			if err == nil {
-				err = guard(c, st, next)
+				err = guard(c, st, hosts, next)
 			}
 			if err != nil {
 				c.Error(err)
 			}
 			if journaling {
-				st.Journal().Add(st.Clock().Now(), requestID, r.Method, r.URL.Path, r.URL.RawQuery, r.Header, body, c.Response().Status)
+				st.Journal().Add(st.Clock().Now(), requestID, r.Method, r.URL.Path, r.URL.RawQuery, r.Header, body, c.Response().Status, redactCut)
 			}
 			if logging {
 				level := slog.LevelInfo
