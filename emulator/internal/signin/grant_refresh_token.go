@@ -61,12 +61,23 @@ func rotateRefresh(st *store.Store, value, clientID string, fam store.Family, or
 // switches the session's organization, re-deriving org_id and the role
 // claims from the membership there. The response includes the user, as the
 // Node SDK requires.
+//
+// A browser may send no refresh_token: authkit-js on a custom domain
+// refreshes from the session cookie an earlier exchange set; when that
+// token is dead, the cookies go too, so the page stops retrying.
 func umRefresh(r tokenRequest) error {
-	if err := r.b.Required("refresh_token"); err != nil {
-		return err
+	token, fromCookie := r.b.Param("refresh_token"), false
+	if token == "" && fromBrowser(r.c) {
+		token, fromCookie = cookieRefreshToken(r.c), true
 	}
-	ss, err := rotateRefresh(r.st, r.b.Param("refresh_token"), r.st.Config().ClientID, store.FamilyUM, r.b.Param("organization_id"))
+	if token == "" {
+		return r.b.Required("refresh_token")
+	}
+	ss, err := rotateRefresh(r.st, token, r.st.Config().ClientID, store.FamilyUM, r.b.Param("organization_id"))
 	if err != nil {
+		if fromCookie {
+			clearSessionCookies(r.c, secureCookies(r.st.Config().PublicURL))
+		}
 		return err
 	}
 	return r.respond(sessionTokens(r.c.Request().Context(), r.st, ss, ""))

@@ -66,6 +66,7 @@ func (e *engine) logout(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	clearSessionCookies(c, secureCookies(cfg.PublicURL))
 	if returnTo == "" && len(cfg.LogoutRedirectURIs) > 0 && !strings.Contains(cfg.LogoutRedirectURIs[0], "*") {
 		returnTo = cfg.LogoutRedirectURIs[0]
 	}

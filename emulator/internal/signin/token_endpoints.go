@@ -150,10 +150,15 @@ func (r *tokenRequest) signIn(a store.Attempt) error {
 	return r.respond(complete(r.c.Request().Context(), r.st, a))
 }
 
-// respond writes a completed sign-in.
+// respond writes a completed sign-in. A browser's sign-in also gets the
+// session cookies (see browser_cookies.go).
 func (r *tokenRequest) respond(body wire.Object, err error) error {
 	if err != nil {
 		return err
+	}
+	if fromBrowser(r.c) {
+		refresh, _ := body.Get("refresh_token").(string)
+		setSessionCookies(r.c, r.st.Config().ClientID, refresh, secureCookies(r.st.Config().PublicURL))
 	}
 	return web.JSON(r.c, http.StatusOK, body)
 }

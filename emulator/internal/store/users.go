@@ -148,6 +148,11 @@ func (tx *Tx) CredentialsOf(email string) Credentials {
 	return Credentials{UserID: u.ID, password: u.Password, hash: u.PasswordHash}
 }
 
+// dummyHash is a bcrypt hash (cost 10) of a password nobody has: an
+// e-mail with no user is checked against it, so a password check takes as
+// long whether or not the e-mail exists.
+const dummyHash = "$2a$10$iZyCAWMow75LSXrcu/uvKeaJ6iIhmgHkHLNOalqnJhnG1kSHeREcC"
+
 // Check reports whether pw is the password. Call it outside any
 // transaction: a bcrypt comparison takes tens of milliseconds, and holding
 // even the read lock that long would stall every write queued behind it.
@@ -158,5 +163,6 @@ func (c Credentials) Check(pw string) bool {
 	case c.hash != nil:
 		return bcrypt.CompareHashAndPassword(c.hash, []byte(pw)) == nil
 	}
+	_ = bcrypt.CompareHashAndPassword([]byte(dummyHash), []byte(pw))
 	return false
 }

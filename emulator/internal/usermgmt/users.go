@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
@@ -77,8 +76,8 @@ func passwordFields(b *web.Body) (pw, hash []byte, set bool, err error) {
 		if t := b.Str("password_hash_type"); t != "bcrypt" {
 			return nil, nil, false, web.APIError(http.StatusBadRequest, "invalid_password_hash", "Only bcrypt password hashes are emulated (password_hash_type: bcrypt).")
 		}
-		if _, cerr := bcrypt.Cost([]byte(h)); cerr != nil {
-			return nil, nil, false, web.APIError(http.StatusBadRequest, "invalid_password_hash", "password_hash is not a bcrypt hash.")
+		if cerr := fixtures.CheckBcrypt(h); cerr != nil {
+			return nil, nil, false, web.APIError(http.StatusBadRequest, "invalid_password_hash", "password_hash "+cerr.Error()+".")
 		}
 		return nil, []byte(h), true, nil
 	}
