@@ -64,7 +64,8 @@ export function setCookies(headers) {
 
 // The hosted login as a browser does it, in plain HTTP: GET the
 // authorization URL (a redirect to the hosted page), GET the page, POST its
-// password form with every hidden field, and follow redirects until one
+// password form with every hidden field and the cookies the page set (the
+// form's CSRF token must match its cookie), and follow redirects until one
 // leaves the emulator. Returns that URL (the application's callback).
 export async function hostedLogin(authorizationUrl, { email, password }) {
   const authorize = await fetch(authorizationUrl, { redirect: 'manual' });
@@ -80,7 +81,10 @@ export async function hostedLogin(authorizationUrl, { email, password }) {
   for (const [, name, value] of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields.set(name, value);
   fields.set('email', email);
   fields.set('password', password);
-  let res = await fetch(new URL(/action="([^"]+)"/.exec(form)[1], loginUrl), { method: 'POST', body: fields, redirect: 'manual' });
+  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  let res = await fetch(new URL(/action="([^"]+)"/.exec(form)[1], loginUrl), {
+    method: 'POST', body: fields, redirect: 'manual', headers: cookie ? { cookie } : {},
+  });
   for (let hop = 0; hop < 5; hop++) {
     const location = res.headers.get('location');
     assert.ok(res.status >= 300 && res.status < 400 && location, `the hosted login stopped: ${res.status} ${(await res.text()).slice(0, 300)}`);
