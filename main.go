@@ -219,7 +219,9 @@ func serve(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "authkit-emulator:", err)
 		return 2
 	}
-	log, err := newLogger(f.logFormat, f.logLevel, stderr)
+	logOut := newBufferedLog(stderr)
+	defer logOut.Close()
+	log, err := newLogger(f.logFormat, f.logLevel, logOut)
 	if err != nil {
 		fmt.Fprintln(stderr, "authkit-emulator:", err)
 		return 2
@@ -276,14 +278,36 @@ func serve(args []string, stderr io.Writer) int {
 		return 1
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		log.Error("shutdown", slog.String("err", err.Error()))
-		return 1
-	}
+	log.Info("shutting down", slog.Duration("accept_grace", acceptGrace), slog.Duration("drain", drainTime))
+	shutdown(hs, log)
 	return 0
+}
+
+// The shutdown's two phases, documented in docs/cli.md.
+const (
+	// acceptGrace keeps accepting after the signal: connections the kernel
+	// already queued (requests sent just before it) are served instead of
+	// reset when the listener closes.
+	acceptGrace = 250 * time.Millisecond
+	// drainTime is how long requests in flight may take to finish before
+	// their connections are closed.
+	drainTime = 5 * time.Second
+)
+
+// shutdown stops serving gracefully: keep-alives off, a short grace for
+// queued connections, then a bounded drain of requests in flight, then
+// whatever is left (a client sending its body slowly) is closed. A test
+// tool that is told to stop has stopped well: it exits 0 either way.
+func shutdown(hs *http.Server, log *slog.Logger) {
+	hs.SetKeepAlivesEnabled(false)
+	t := time.NewTimer(acceptGrace)
+	<-t.C
+	ctx, cancel := context.WithTimeout(context.Background(), drainTime)
+	defer cancel()
+	if err := hs.Shutdown(ctx); err != nil {
+		log.Warn("requests still in flight after the drain: closing their connections", slog.Duration("drain", drainTime))
+		_ = hs.Close()
+	}
 }
 
 // splitList splits a comma-separated flag value, dropping blanks.

@@ -126,6 +126,8 @@ func FixtureError(err error) error {
 			With("problems", lines)
 	case errors.As(err, &conflict):
 		return web.APIError(http.StatusConflict, web.CodeConflict, conflict.Message)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return web.APIError(http.StatusRequestTimeout, "request_cancelled", "The client went away while the fixtures were read; nothing was changed.")
 	}
 	return err
 }

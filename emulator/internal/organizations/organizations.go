@@ -93,15 +93,17 @@ func readFields(b *web.Body, create bool) fields {
 		f.domainsSet = true
 	}
 	for i, d := range f.domains {
-		if d.domain == "" || strings.ContainsAny(d.domain, " /@:") || !strings.Contains(d.domain, ".") {
+		if d.domain == "" || strings.ContainsAny(d.domain, " /@:") || !strings.Contains(d.domain, ".") || len(d.domain) > fixtures.MaxDomainLength {
 			b.Bad(fmt.Sprintf("domains[%d]", i), "invalid_domain")
 		}
 	}
+	b.Limit("name", f.name, fixtures.MaxNameLength)
 	if f.metadataGiven = b.Has("metadata"); f.metadataGiven {
 		f.metadata = b.Metadata("metadata")
 	}
 	if f.externalSet = b.Has("external_id"); f.externalSet {
 		f.external = b.OptStr("external_id")
+		b.ExternalID("external_id", f.external)
 	}
 	if f.allowOutSet = b.Has("allow_profiles_outside_organization"); f.allowOutSet {
 		f.allowOutside = b.Bool("allow_profiles_outside_organization")

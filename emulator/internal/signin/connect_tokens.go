@@ -49,7 +49,7 @@ func connectTokens(r tokenRequest, a store.Attempt, scopes []string, nonce, reso
 // it has one.
 func writeConnectTokens(r tokenRequest, ss store.Session, scopes []string, nonce, resource string) error {
 	ctx := r.c.Request().Context()
-	access, rec, err := tokens.Mint(ctx, r.st, tokens.Spec{Family: store.FamilyConnect, UserID: ss.UserID, ClientID: ss.ClientID, SessionID: ss.ID,
+	access, rec, err := mintToken(ctx, r.st, tokens.Spec{Family: store.FamilyConnect, UserID: ss.UserID, ClientID: ss.ClientID, SessionID: ss.ID,
 		OrgID: ss.OrgID, Scope: scopes, Aud: resource})
 	if err != nil {
 		return err

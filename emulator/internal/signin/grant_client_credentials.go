@@ -53,7 +53,7 @@ func clientCredentials(r tokenRequest) error {
 	if denied != "" {
 		return web.OAuthError(http.StatusBadRequest, web.CodeInvalidScope, denied)
 	}
-	access, rec, err := tokens.Mint(r.c.Request().Context(), r.st, tokens.Spec{Family: store.FamilyM2M, ClientID: cl.ID, OrgID: cl.App.OrganizationID, Scope: scopes})
+	access, rec, err := mintToken(r.c.Request().Context(), r.st, tokens.Spec{Family: store.FamilyM2M, ClientID: cl.ID, OrgID: cl.App.OrganizationID, Scope: scopes})
 	if err != nil {
 		return err
 	}

@@ -89,10 +89,12 @@ func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, passwordUser 
 		email, pw := strings.TrimSpace(form.Param("email")), form.Param("password")
 		f.LoginHint = email
 		switch {
-		case fixtures.CheckEmail(email) != nil:
+		case fixtures.CheckEmail(email) != nil || len(email) > fixtures.MaxEmailLength:
 			return again("sign-up", "Enter a valid email address.")
 		case pw == "":
 			return again("sign-up", "Choose a password.")
+		case len(pw) > fixtures.MaxPasswordLength || len(form.Param("first_name")) > fixtures.MaxNameLength || len(form.Param("last_name")) > fixtures.MaxNameLength:
+			return again("sign-up", "A field is too long.")
 		case tx.UserByEmail(email) != nil:
 			return again("sign-up", "An account with this email already exists: sign in instead.")
 		}

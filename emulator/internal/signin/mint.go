@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -46,6 +47,23 @@ type MintResult struct {
 	JTI          string `json:"jti"`
 	SessionID    string `json:"session_id,omitempty"`
 	RefreshToken string `json:"refresh_token,omitempty"`
+}
+
+// mintToken mints an access token (tokens.Mint) and answers a refusal in
+// the API's words: claims over the size limit are the JWT template's doing.
+func mintToken(ctx context.Context, st *store.Store, spec tokens.Spec) (string, *store.AccessToken, error) {
+	token, rec, err := tokens.Mint(ctx, st, spec)
+	return token, rec, mintError(err)
+}
+
+// mintError names what made a mint fail, for the client.
+func mintError(err error) error {
+	var big tokens.ClaimsTooLargeError
+	if errors.As(err, &big) {
+		return web.APIError(http.StatusUnprocessableEntity, "jwt_template_claims_too_large",
+			fmt.Sprintf("The access token's claims would be %d bytes, over the emulator's limit of %d: the JWT template (PUT /user_management/jwt_template, environment.jwt_template) or the extra claims render too much.", big.Size, tokens.MaxClaimsBytes))
+	}
+	return err
 }
 
 // checkExtraClaims rejects extra claims that would contradict state.
@@ -96,7 +114,7 @@ func Mint(ctx context.Context, st *store.Store, req MintRequest) (*MintResult, e
 	if err != nil {
 		return nil, err
 	}
-	token, rec, err := tokens.Mint(ctx, st, spec)
+	token, rec, err := mintToken(ctx, st, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +150,7 @@ func MintBad(ctx context.Context, st *store.Store, req MintRequest, defect, clai
 	case errors.Is(err, tokens.ErrNotAClaim):
 		return "", web.Invalid(web.Field("claim", "not_a_claim_of_this_token"))
 	}
-	return token, err
+	return token, mintError(err)
 }
 
 // specFor validates a MintRequest against the world.

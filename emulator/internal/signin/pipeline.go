@@ -147,7 +147,7 @@ func newSession(tx *store.Tx, a store.Attempt) *store.Session {
 // response: user, organization_id, tokens, method.
 func sessionTokens(ctx context.Context, st *store.Store, ss store.Session, method string) (wire.Object, error) {
 	spec := tokens.Spec{Family: store.FamilyUM, UserID: ss.UserID, ClientID: ss.ClientID, SessionID: ss.ID, OrgID: ss.OrgID}
-	access, _, err := tokens.Mint(ctx, st, spec)
+	access, _, err := mintToken(ctx, st, spec)
 	if err != nil {
 		return nil, err
 	}

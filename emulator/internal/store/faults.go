@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,18 +24,25 @@ type Fault struct {
 	Delay  time.Duration
 	// Remaining counts down from Count.
 	Remaining int
+	order     int // queue position: the first match wins
 }
 
 // Faults is an environment's queue of scripted failures. It has its own
-// small lock: faults are matched before a request reaches the world.
+// small lock: faults are matched before a request reaches the world. Faults
+// on an exact path are indexed by method and path, so a thousand faults
+// that never match cost a request two map lookups; only patterns (* and
+// **) are scanned.
 type Faults struct {
-	mu   sync.Mutex
-	list []*Fault
-	seq  int
-	n    atomic.Int64 // len(list), readable without mu
+	mu       sync.Mutex
+	exact    map[string][]*Fault // by method (or "" for any) + " " + path, in queue order
+	patterns []*Fault            // paths with * or **, in queue order
+	seq      int
+	n        atomic.Int64 // how many are queued, readable without mu
 }
 
-func newFaults() *Faults { return &Faults{} }
+func newFaults() *Faults { return &Faults{exact: map[string][]*Fault{}} }
+
+func isPattern(path string) bool { return strings.Contains(path, "*") }
 
 // Add queues a fault and returns it with its id.
 func (fs *Faults) Add(f Fault) Fault {
@@ -43,19 +51,31 @@ func (fs *Faults) Add(f Fault) Fault {
 	fs.seq++
 	f.ID = fmt.Sprintf("fault_%d", fs.seq)
 	f.Remaining = f.Count
-	fs.list = append(fs.list, &f)
-	fs.n.Store(int64(len(fs.list)))
+	f.order = fs.seq
+	if isPattern(f.Path) {
+		fs.patterns = append(fs.patterns, &f)
+	} else {
+		k := f.Method + " " + f.Path
+		fs.exact[k] = append(fs.exact[k], &f)
+	}
+	fs.n.Add(1)
 	return f
 }
 
-// List returns the queued faults.
+// List returns the queued faults, in queue order.
 func (fs *Faults) List() []Fault {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	out := make([]Fault, len(fs.list))
-	for i, f := range fs.list {
-		out[i] = *f
+	var out []Fault
+	for _, list := range fs.exact {
+		for _, f := range list {
+			out = append(out, *f)
+		}
 	}
+	for _, f := range fs.patterns {
+		out = append(out, *f)
+	}
+	slices.SortFunc(out, func(a, b Fault) int { return a.order - b.order })
 	return out
 }
 
@@ -63,7 +83,7 @@ func (fs *Faults) List() []Fault {
 func (fs *Faults) Clear() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	fs.list = nil
+	fs.exact, fs.patterns = map[string][]*Fault{}, nil
 	fs.n.Store(0)
 }
 
@@ -71,24 +91,52 @@ func (fs *Faults) Clear() {
 // common case costs an atomic load.
 func (fs *Faults) Empty() bool { return fs.n.Load() == 0 }
 
-// Take returns the first fault matching the request, consuming one use.
+// Take returns the first fault (in queue order) matching the request,
+// consuming one use.
 func (fs *Faults) Take(method, path string) (Fault, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	for i, f := range fs.list {
-		if (f.Method == "" || f.Method == method) && PathMatches(f.Path, path) {
-			got := *f
-			if f.Count > 0 {
-				f.Remaining--
-				if f.Remaining == 0 {
-					fs.list = append(fs.list[:i:i], fs.list[i+1:]...)
-					fs.n.Store(int64(len(fs.list)))
-				}
-			}
-			return got, true
+	var best *Fault
+	consider := func(f *Fault) {
+		if best == nil || f.order < best.order {
+			best = f
 		}
 	}
-	return Fault{}, false
+	for _, k := range []string{method + " " + path, " " + path} {
+		if list := fs.exact[k]; len(list) > 0 {
+			consider(list[0])
+		}
+	}
+	for _, f := range fs.patterns {
+		if (f.Method == "" || f.Method == method) && PathMatches(f.Path, path) {
+			consider(f)
+			break
+		}
+	}
+	if best == nil {
+		return Fault{}, false
+	}
+	got := *best
+	if best.Count > 0 {
+		best.Remaining--
+		if best.Remaining == 0 {
+			fs.remove(best)
+		}
+	}
+	return got, true
+}
+
+// remove drops a used-up fault from its list.
+func (fs *Faults) remove(f *Fault) {
+	if isPattern(f.Path) {
+		fs.patterns = without1(fs.patterns, f)
+	} else {
+		k := f.Method + " " + f.Path
+		if fs.exact[k] = without1(fs.exact[k], f); len(fs.exact[k]) == 0 {
+			delete(fs.exact, k)
+		}
+	}
+	fs.n.Add(-1)
 }
 
 // PathMatches matches a request path against a pattern where * stands for

@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -89,10 +90,10 @@ type Added map[string]int
 // ids are generated from the seed, as at load time. The environment cannot
 // change at run time. The added sessions' records are in the world when it
 // returns; seed mints each one's token (outside any transaction: signing
-// is slow).
-func (s *Store) AddFixtures(data []byte, name string, seed func(SessionSeed) error) (Added, error) {
-	s.fixMu.Lock()
-	defer s.fixMu.Unlock()
+// is slow). The document is parsed before anything waits on other
+// additions, and the work stops between stages when ctx ends (the client
+// went away).
+func (s *Store) AddFixtures(ctx context.Context, data []byte, name string, seed func(SessionSeed) error) (Added, error) {
 	added, err := fixtures.Decode(data, name)
 	if err != nil {
 		return nil, err
@@ -100,10 +101,18 @@ func (s *Store) AddFixtures(data []byte, name string, seed func(SessionSeed) err
 	if !reflect.ValueOf(added.Environment).IsZero() {
 		return nil, fixtures.Problems{{File: name, Path: "environment", Message: "the environment cannot change at run time: restart with new fixtures"}}
 	}
+	s.fixMu.Lock()
+	defer s.fixMu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var base *fixtures.Set
 	_ = s.Read(func(tx *Tx) error { base = tx.w.fixtures; return nil })
 	merged, err := fixtures.Merge(base, added)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	// The tail of each merged list is what this document added.

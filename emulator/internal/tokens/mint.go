@@ -7,6 +7,7 @@ package tokens
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -184,6 +185,20 @@ func Claims(tx *store.Tx, spec Spec) (wire.Object, *store.AccessToken, *keys.Key
 	return claims.WithMap(spec.Extra), rec, active
 }
 
+// MaxClaimsBytes bounds a token's claims (its JSON payload). A JWT
+// template that references a long field many times would otherwise make
+// every sign-in answer megabytes; tokens travel in headers and cookies,
+// where far less fits.
+const MaxClaimsBytes = 16 << 10
+
+// ClaimsTooLargeError is a mint refused because its claims exceed
+// MaxClaimsBytes; the JWT template is what grows them.
+type ClaimsTooLargeError struct{ Size int }
+
+func (e ClaimsTooLargeError) Error() string {
+	return fmt.Sprintf("the token's claims are %d bytes, over the limit of %d", e.Size, MaxClaimsBytes)
+}
+
 // sign serializes and signs a JWT. RS256 (PKCS#1 v1.5) is deterministic:
 // the same claims and key give the same token, byte for byte.
 func sign(ctx context.Context, key *keys.Key, claims wire.Object) (string, error) {
@@ -191,13 +206,16 @@ func sign(ctx context.Context, key *keys.Key, claims wire.Object) (string, error
 	if err != nil {
 		return "", err
 	}
+	if len(payload) > MaxClaimsBytes {
+		return "", ClaimsTooLargeError{Size: len(payload)}
+	}
 	return key.Sign(ctx, payload)
 }
 
 // AddFixtures merges a fixture document into the running world
 // (store.AddFixtures) and mints its sessions' tokens.
 func AddFixtures(ctx context.Context, st *store.Store, data []byte, name string) (store.Added, error) {
-	return st.AddFixtures(data, name, func(sd store.SessionSeed) error {
+	return st.AddFixtures(ctx, data, name, func(sd store.SessionSeed) error {
 		_, _, err := Mint(ctx, st, SeedSpec(sd))
 		return err
 	})

@@ -51,6 +51,23 @@ func (a *api) listUsers(c echo.Context) error {
 	})
 }
 
+// checkUserFields records the fields over their limits (fixtures'
+// Max*Length: the same as fixture validation).
+func checkUserFields(b *web.Body, email string, first, last, ext *string, locale string) {
+	b.Limit("email", email, fixtures.MaxEmailLength)
+	if first != nil {
+		b.Limit("first_name", *first, fixtures.MaxNameLength)
+	}
+	if last != nil {
+		b.Limit("last_name", *last, fixtures.MaxNameLength)
+	}
+	b.Limit("locale", locale, fixtures.MaxLocaleLength)
+	b.ExternalID("external_id", ext)
+	if b.Given("password") {
+		b.Limit("password", b.Str("password"), fixtures.MaxPasswordLength)
+	}
+}
+
 // userCreationError is a 400 user_creation_error with its errors list.
 func userCreationError(code, msg string) *web.Error {
 	return web.APIError(http.StatusBadRequest, "user_creation_error", "Could not create the user.").
@@ -98,6 +115,7 @@ func (a *api) createUser(c echo.Context) error {
 		b.Bad("email", "email_invalid")
 	}
 	first, last, ext := b.OptStr("first_name"), b.OptStr("last_name"), b.OptStr("external_id")
+	checkUserFields(&b, email, first, last, ext, "")
 	verified := b.Bool("email_verified")
 	metadata := b.ApplyMetadata("metadata", nil, b.Metadata("metadata"))
 	if err := b.Err(); err != nil {
@@ -200,6 +218,7 @@ func (a *api) updateUser(c echo.Context) error {
 		if b.Has("email_verified") {
 			verified = b.Bool("email_verified")
 		}
+		checkUserFields(&b, email, &first, &last, ext, locale)
 		if err := b.Err(); err != nil {
 			return nil, err
 		}

@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
 )
 
 // Metadata limits (the OpenAPI spec's): 50 keys of up to 40 characters,
@@ -79,6 +81,24 @@ func (b *Body) NameDescription() func(name, description *string) {
 			if d != nil {
 				*description = *d
 			}
+		}
+	}
+}
+
+// Limit records a field error when a string field is longer than limit
+// (the fixtures package's Max*Length, shared with fixture validation).
+func (b *Body) Limit(k, v string, limit int) {
+	if len(v) > limit {
+		b.Bad(k, "too_long")
+	}
+}
+
+// ExternalID records the spec's rules for an external id (at most 128
+// ASCII characters).
+func (b *Body) ExternalID(k string, id *string) {
+	if id != nil {
+		if code := fixtures.CheckExternalID(*id); code != "" {
+			b.Bad(k, code)
 		}
 	}
 }

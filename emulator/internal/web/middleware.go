@@ -56,6 +56,20 @@ func readSized(r io.Reader, n int64) ([]byte, error) {
 	return b, nil
 }
 
+// drainLimit bounds how much of an oversized body the emulator reads and
+// discards before answering 413.
+const drainLimit = 64 << 20
+
+// drainBody reads the rest of an oversized body (up to drainLimit) and
+// closes the connection after the answer. Answering while the client is
+// still sending makes the server close a connection with unread data, and
+// the client then sees a reset instead of the 413 it was sent; read to the
+// end, it reads the answer. The server's ReadTimeout bounds the time.
+func drainBody(c echo.Context, body io.Reader) {
+	c.Response().Header().Set(echo.HeaderConnection, "close")
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, drainLimit))
+}
+
 // setRequestID gives the response an X-Request-ID: the caller's, when it
 // sent a sane one, else one from the environment's request-id stream.
 func setRequestID(c echo.Context, st *store.Store) string {
@@ -153,6 +167,7 @@ func FrontDoor(log *slog.Logger, env Env, hosts *HostPolicy) echo.MiddlewareFunc
 					bodyErr = echo.NewHTTPError(http.StatusBadRequest, "The request body could not be read.")
 				case int64(len(b)) > maxBodyBytes:
 					bodyErr = &http.MaxBytesError{Limit: maxBodyBytes}
+					drainBody(c, r.Body)
 				default:
 					body = b
 					r.Body = bufferedBody{bytes.NewReader(b), b}
