@@ -15,7 +15,8 @@ import (
 type fixedConn struct {
 	method, url, ctype string
 	body               []byte
-	want               []byte // a 2xx answer must contain it (nil: any)
+	want               []byte   // a 2xx answer must contain it (nil: any)
+	header             []string // more headers, name and value pairs
 }
 
 func (c *fixedConn) next() (*http.Request, error) {
@@ -26,6 +27,9 @@ func (c *fixedConn) next() (*http.Request, error) {
 	req, err := http.NewRequest(c.method, c.url, body)
 	if err == nil && c.ctype != "" {
 		req.Header.Set("Content-Type", c.ctype)
+	}
+	for i := 0; err == nil && i+1 < len(c.header); i += 2 {
+		req.Header.Set(c.header[i], c.header[i+1])
 	}
 	return req, err
 }

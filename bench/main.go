@@ -10,7 +10,7 @@
 //	go run ./bench -markdown run.md -check # also write Markdown; exit 1 when a target fails
 //
 // Linux only (/proc for RSS). Scenarios: startup, rss, introspect, mint,
-// login, refresh, jwks, discovery, logins100k (see scenarios.go).
+// login, refresh, jwks, discovery, logins100k, soak (see scenarios.go).
 package main
 
 import (
@@ -33,6 +33,7 @@ type config struct {
 	starts, logins   int
 	settle           time.Duration
 	evictWait        time.Duration
+	soak             time.Duration
 	keep             bool
 }
 
@@ -75,6 +76,7 @@ func run() int {
 	flag.IntVar(&cfg.logins, "logins", 100000, "password logins of the logins100k scenario")
 	flag.DurationVar(&cfg.settle, "settle", 2*time.Second, "wait after startup before reading idle RSS")
 	flag.DurationVar(&cfg.evictWait, "evict-wait", 3*time.Second, "wait after the clock advance before reading RSS (logins100k)")
+	flag.DurationVar(&cfg.soak, "soak", 5*time.Minute, "length of the soak scenario, in one-minute windows")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the temporary directory (binary, fixtures, server logs)")
 	flag.IntVar(&serverProcs, "server-procs", defaultServerProcs(), "GOMAXPROCS of the server processes (default: all cores but one, so the load generator has its own; 0: unset)")
 	flag.Parse()

@@ -28,6 +28,7 @@ var scenarios = []scenario{
 	{"jwks", "GET /oauth2/jwks vs pre-rendered bytes", (*harness).jwks},
 	{"discovery", "GET /.well-known/openid-configuration vs pre-rendered bytes", (*harness).discovery},
 	{"logins100k", "RSS after 100,000 logins and a clock advance past every expiry", (*harness).logins100k},
+	{"soak", "mixed load (sign-in, refresh, introspection, users, lists, M2M) in one-minute windows: last / first, then RSS after eviction", (*harness).soak},
 }
 
 func (h *harness) startEmulator(w *world) (*proc, error) {
