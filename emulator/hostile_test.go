@@ -37,6 +37,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
 )
 
 // hostileKID is the default world's signing key id.
@@ -65,7 +66,7 @@ func hostilePath(route string) string {
 func hostileParam(route, prev, name string) string {
 	switch name {
 	case "client_id":
-		return envClientID
+		return emutest.EnvClientID
 	case "external_id":
 		return "ext_hostile"
 	case "token":
@@ -73,7 +74,7 @@ func hostileParam(route, prev, name string) string {
 	case "kid":
 		return hostileKID
 	case "org":
-		return acmeID
+		return emutest.AcmeID
 	case "permission":
 		return "users:read"
 	case "slug":
@@ -84,13 +85,13 @@ func hostileParam(route, prev, name string) string {
 	}
 	switch prev {
 	case "users":
-		return aliceID
+		return emutest.AliceID
 	case "organizations":
-		return acmeID
+		return emutest.AcmeID
 	case "organization_memberships":
 		return "om_01JGFNY450V3KH57A74VCB7E15"
 	case "sessions":
-		return aliceSession
+		return emutest.AliceSession
 	case "magic_auth":
 		return "magic_auth_" + hostileULID
 	case "email_verification":
@@ -109,19 +110,19 @@ func hostileParam(route, prev, name string) string {
 // the cases then break one way at a time. Routes without an entry (new
 // ones included) get the generic cases only.
 var hostileGood = map[string]map[string]any{
-	"POST /oauth2/introspection":                                     {"client_id": oauthClientID, "client_secret": oauthSecret, "token": "@alice_access"},
-	"POST /oauth2/token":                                             {"grant_type": "client_credentials", "client_id": m2mClientID, "client_secret": m2mSecret},
-	"GET /oauth2/authorize":                                          {"client_id": oauthClientID, "redirect_uri": "http://localhost:3000/callback", "response_type": "code", "scope": "openid", "state": "st"},
-	"POST /oauth2/device_authorization":                              {"client_id": oauthClientID, "client_secret": oauthSecret},
+	"POST /oauth2/introspection":                                     {"client_id": emutest.OAuthClientID, "client_secret": emutest.OAuthSecret, "token": "@alice_access"},
+	"POST /oauth2/token":                                             {"grant_type": "client_credentials", "client_id": emutest.M2MClientID, "client_secret": emutest.M2MSecret},
+	"GET /oauth2/authorize":                                          {"client_id": emutest.OAuthClientID, "redirect_uri": "http://localhost:3000/callback", "response_type": "code", "scope": "openid", "state": "st"},
+	"POST /oauth2/device_authorization":                              {"client_id": emutest.OAuthClientID, "client_secret": emutest.OAuthSecret},
 	"GET /authkit/login":                                             {"flow": "hostileFlowId"},
 	"POST /authkit/login":                                            {"flow": "hostileFlowId", "action": "password", "email": "alice@example.com", "password": "wonderland"},
 	"GET /device":                                                    {"user_code": "BCDF-GHJK"},
 	"POST /device":                                                   {"user_code": "BCDF-GHJK"},
-	"GET /user_management/authorize":                                 {"client_id": envClientID, "redirect_uri": "http://localhost:3000/callback", "response_type": "code", "provider": "authkit", "state": "st"},
-	"POST /user_management/authenticate":                             {"grant_type": "password", "client_id": envClientID, "client_secret": apiKey, "email": "alice@example.com", "password": "wonderland"},
-	"POST /user_management/authorize/device":                         {"client_id": envClientID},
-	"GET /user_management/sessions/logout":                           {"session_id": aliceSession, "return_to": "http://localhost:3000"},
-	"POST /user_management/sessions/revoke":                          {"session_id": aliceSession},
+	"GET /user_management/authorize":                                 {"client_id": emutest.EnvClientID, "redirect_uri": "http://localhost:3000/callback", "response_type": "code", "provider": "authkit", "state": "st"},
+	"POST /user_management/authenticate":                             {"grant_type": "password", "client_id": emutest.EnvClientID, "client_secret": emutest.APIKey, "email": "alice@example.com", "password": "wonderland"},
+	"POST /user_management/authorize/device":                         {"client_id": emutest.EnvClientID},
+	"GET /user_management/sessions/logout":                           {"session_id": emutest.AliceSession, "return_to": "http://localhost:3000"},
+	"POST /user_management/sessions/revoke":                          {"session_id": emutest.AliceSession},
 	"GET /user_management/users/:id/sessions":                        {"limit": "2", "order": "asc"},
 	"POST /user_management/magic_auth":                               {"email": "alice@example.com"},
 	"POST /user_management/users/:id/email_verification/confirm":     {"code": "123456"},
@@ -134,8 +135,8 @@ var hostileGood = map[string]map[string]any{
 	"GET /organizations":                                             {"limit": "1", "domains": "acme.test"},
 	"POST /organizations":                                            {"name": "Hostile Inc", "domains": []string{"hostile.test"}},
 	"PUT /organizations/:id":                                         {"name": "Acme 2"},
-	"GET /user_management/organization_memberships":                  {"user_id": bobID, "statuses": "active", "limit": "1"},
-	"POST /user_management/organization_memberships":                 {"user_id": "user_01JGJ48F1WQQHDNXHABSCR87EJ", "organization_id": globexID, "role_slug": "member"},
+	"GET /user_management/organization_memberships":                  {"user_id": emutest.BobID, "statuses": "active", "limit": "1"},
+	"POST /user_management/organization_memberships":                 {"user_id": "user_01JGJ48F1WQQHDNXHABSCR87EJ", "organization_id": emutest.GlobexID, "role_slug": "member"},
 	"PUT /user_management/organization_memberships/:id":              {"role_slug": "member"},
 	"POST /authorization/roles":                                      {"slug": "hostile", "name": "Hostile"},
 	"PATCH /authorization/roles/:slug":                               {"name": "Administrator"},
@@ -148,13 +149,13 @@ var hostileGood = map[string]map[string]any{
 	"GET /authorization/permissions":                                 {"limit": "1"},
 	"POST /authorization/permissions":                                {"slug": "hostile:perm", "name": "Hostile"},
 	"PATCH /authorization/permissions/:slug":                         {"name": "Read"},
-	"GET /user_management/invitations":                               {"organization_id": acmeID, "limit": "1"},
-	"POST /user_management/invitations":                              {"email": "invitee@example.com", "organization_id": acmeID},
+	"GET /user_management/invitations":                               {"organization_id": emutest.AcmeID, "limit": "1"},
+	"POST /user_management/invitations":                              {"email": "invitee@example.com", "organization_id": emutest.AcmeID},
 	"POST /api_keys/validations":                                     {"value": "sk_org_hostile"},
 	"PUT /user_management/jwt_template":                              {"content": `{"tier":"gold"}`},
 	"POST /_emulator/reset":                                          {"keep_clock": true},
 	"POST /_emulator/clock":                                          {"advance": "1s"},
-	"POST /_emulator/tokens":                                         {"user_id": aliceID},
+	"POST /_emulator/tokens":                                         {"user_id": emutest.AliceID},
 	"POST /_emulator/faults":                                         {"method": "GET", "path": "/hostile", "status": 503, "count": 1},
 	"GET /_emulator/requests":                                        {"since": "0"},
 	"GET /_emulator/codes":                                           {"email": "alice@example.com"},
@@ -194,11 +195,8 @@ type hostileEnv struct {
 
 func newHostileEnv(t testing.TB) *hostileEnv {
 	t.Helper()
-	srv, err := emulator.New(emulator.Config{Clock: t0, PublicURL: "http://127.0.0.1:8484"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := srv.Session(aliceSession)
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0, PublicURL: "http://127.0.0.1:8484"}).Server
+	s, err := srv.Session(emutest.AliceSession)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +258,7 @@ func hostileEcho(req *http.Request) string {
 
 // get is a GET with the API key, for fingerprints.
 func (e *hostileEnv) get(target string) hostileAnswer {
-	_, a := e.serve(hostileCase{method: http.MethodGet, target: target, header: []string{"Authorization", "Bearer " + apiKey}})
+	_, a := e.serve(hostileCase{method: http.MethodGet, target: target, header: []string{"Authorization", "Bearer " + emutest.APIKey}})
 	return a
 }
 
@@ -278,10 +276,10 @@ func (e *hostileEnv) quickPrint() string {
 	for _, k := range keys {
 		fmt.Fprintf(&b, "%s=%d ", k, counts[k])
 	}
-	s, err := e.srv.Session(aliceSession)
+	s, err := e.srv.Session(emutest.AliceSession)
 	sj, _ := json.Marshal(s)
 	fmt.Fprintf(&b, "\nsession %s %v", sj, err)
-	for _, tok := range []string{e.access, aliceRefresh} {
+	for _, tok := range []string{e.access, emutest.AliceRefresh} {
 		ij, _ := json.Marshal(e.srv.Introspect(tok))
 		fmt.Fprintf(&b, "\nintrospect %s", ij)
 	}
@@ -302,12 +300,12 @@ func (e *hostileEnv) fingerprint(t testing.TB) string {
 		"/organizations?limit=100&order=asc",
 		"/user_management/invitations?limit=100&order=asc",
 		"/authorization/roles",
-		"/authorization/organizations/" + acmeID + "/roles",
-		"/authorization/organizations/" + globexID + "/roles",
+		"/authorization/organizations/" + emutest.AcmeID + "/roles",
+		"/authorization/organizations/" + emutest.GlobexID + "/roles",
 		"/authorization/permissions?limit=100&order=asc",
 		"/user_management/jwt_template",
 	}
-	for _, u := range []string{aliceID, bobID, "user_01JGJ48F1WQQHDNXHABSCR87EJ"} {
+	for _, u := range []string{emutest.AliceID, emutest.BobID, "user_01JGJ48F1WQQHDNXHABSCR87EJ"} {
 		targets = append(targets,
 			"/user_management/organization_memberships?limit=100&order=asc&statuses=active,inactive,pending&user_id="+u,
 			"/user_management/users/"+u+"/auth_factors")
@@ -597,12 +595,12 @@ func hostileForge(t testing.TB, real string) map[string]string {
 	if err := json.Unmarshal(payload, &claims); err != nil {
 		t.Fatal(err)
 	}
-	claims["sub"] = bobID
+	claims["sub"] = emutest.BobID
 	tampered, _ := json.Marshal(claims)
 	key := hostileRSAKey(t)
 	hs := func(header string) string {
 		signing := enc.EncodeToString([]byte(header)) + "." + parts[1]
-		mac := hmac.New(sha256.New, []byte(apiKey))
+		mac := hmac.New(sha256.New, []byte(emutest.APIKey))
 		mac.Write([]byte(signing))
 		return signing + "." + enc.EncodeToString(mac.Sum(nil))
 	}
@@ -682,7 +680,7 @@ func hostileCasesFor(t testing.TB, e *hostileEnv, rt emulator.Route, routeIndex 
 		}
 		good[k] = v
 	}
-	key := []string{"Authorization", "Bearer " + apiKey}
+	key := []string{"Authorization", "Bearer " + emutest.APIKey}
 	jsonCT := []string{"Content-Type", "application/json"}
 	formCT := []string{"Content-Type", "application/x-www-form-urlencoded"}
 	withKey := func(h ...string) []string { return append(append([]string{}, key...), h...) }
@@ -736,10 +734,10 @@ func hostileCasesFor(t testing.TB, e *hostileEnv, rt emulator.Route, routeIndex 
 	// Authentication: none, wrong, malformed.
 	add(hostileCase{name: "no credentials at all"})
 	for _, nv := range [][2]string{
-		{"wrong API key", "Bearer sk_test_wrong"}, {"empty Bearer", "Bearer "}, {"Bearer only", "Bearer"}, {"lowercase bearer", "bearer " + apiKey},
+		{"wrong API key", "Bearer sk_test_wrong"}, {"empty Bearer", "Bearer "}, {"Bearer only", "Bearer"}, {"lowercase bearer", "bearer " + emutest.APIKey},
 		{"Basic garbage", "Basic !!!"}, {"Basic no colon", "Basic " + base64.StdEncoding.EncodeToString([]byte("nocolon"))},
-		{"Basic env client", "Basic " + base64.StdEncoding.EncodeToString([]byte(envClientID+":"+apiKey))},
-		{"two schemes", "Bearer " + apiKey + ", Basic eDp5"}, {"API key with NUL", "Bearer " + apiKey + "\x00"}, {"Digest", "Digest username=x"},
+		{"Basic env client", "Basic " + base64.StdEncoding.EncodeToString([]byte(emutest.EnvClientID+":"+emutest.APIKey))},
+		{"two schemes", "Bearer " + emutest.APIKey + ", Basic eDp5"}, {"API key with NUL", "Bearer " + emutest.APIKey + "\x00"}, {"Digest", "Digest username=x"},
 	} {
 		c := send("auth: "+nv[0], good, false)
 		c.header[1] = nv[1]
@@ -1000,10 +998,7 @@ func hostileReplaceLastParam(route, v string) string {
 // route table (new routes included), each route on its own emulator.
 func TestHostileEveryRoute(t *testing.T) {
 	t.Parallel()
-	probe, err := emulator.New(emulator.Config{Clock: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
+	probe := emutest.New(t, emulator.Config{Clock: emutest.T0})
 	routes := probe.Routes()
 	methods := map[string][]string{}
 	for _, rt := range routes {
@@ -1114,7 +1109,7 @@ func TestHostileForgedTokens(t *testing.T) {
 	t.Parallel()
 	e := newHostileEnv(t)
 	jwts := hostileJWTs(t, e.access)
-	for _, tok := range []string{"x", " ", strings.Repeat("A", 64<<10), aliceRefresh + "x", "\xff\xfe", "null", "undefined", "Bearer " + e.access} {
+	for _, tok := range []string{"x", " ", strings.Repeat("A", 64<<10), emutest.AliceRefresh + "x", "\xff\xfe", "null", "undefined", "Bearer " + e.access} {
 		jwts["opaque "+hostileShort(tok)[:min(20, len(hostileShort(tok)))]] = tok
 	}
 	names := make([]string, 0, len(jwts))
@@ -1126,7 +1121,7 @@ func TestHostileForgedTokens(t *testing.T) {
 	for _, name := range names {
 		tok := jwts[name]
 		for _, hint := range []string{"", "access_token", "refresh_token"} {
-			body := url.Values{"client_id": {oauthClientID}, "client_secret": {oauthSecret}, "token": {tok}}
+			body := url.Values{"client_id": {emutest.OAuthClientID}, "client_secret": {emutest.OAuthSecret}, "token": {tok}}
 			if hint != "" {
 				body.Set("token_type_hint", hint)
 			}
@@ -1172,7 +1167,7 @@ func TestHostileForgedTokens(t *testing.T) {
 				return ""
 			}})
 		e.check(t, hostileCase{name: "refresh with " + name, method: http.MethodPost, target: "/oauth2/token",
-			body: []byte(url.Values{"grant_type": {"refresh_token"}, "client_id": {oauthClientID}, "client_secret": {oauthSecret},
+			body: []byte(url.Values{"grant_type": {"refresh_token"}, "client_id": {emutest.OAuthClientID}, "client_secret": {emutest.OAuthSecret},
 				"refresh_token": {tok}}.Encode()), header: form, want: func(a hostileAnswer) string {
 				code := `"invalid_grant"`
 				if !utf8.ValidString(tok) {
@@ -1201,7 +1196,7 @@ func TestHostileDefectTokens(t *testing.T) {
 	t.Parallel()
 	e := newHostileEnv(t)
 	for _, d := range emulator.Defects {
-		res, err := e.srv.MintBad(context.Background(), emulator.MintRequest{UserID: aliceID, OrganizationID: acmeID}, d, "sid")
+		res, err := e.srv.MintBad(context.Background(), emulator.MintRequest{UserID: emutest.AliceID, OrganizationID: emutest.AcmeID}, d, "sid")
 		if err != nil {
 			t.Fatalf("%s: %v", d, err)
 		}
@@ -1247,7 +1242,7 @@ func TestHostileOverTCP(t *testing.T) {
 	ts := httptest.NewServer(e.h)
 	t.Cleanup(ts.Close)
 	addr := ts.Listener.Addr().String()
-	key := "Authorization: Bearer " + apiKey + "\r\n"
+	key := "Authorization: Bearer " + emutest.APIKey + "\r\n"
 	check := func(t *testing.T, name, method, path string, raw []byte, want func(hostileAnswer) string) {
 		t.Helper()
 		a, err := hostileRaw(t, addr, raw)
@@ -1283,7 +1278,7 @@ func TestHostileOverTCP(t *testing.T) {
 			return ""
 		}
 	}
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {m2mClientID}, "client_secret": {m2mSecret}}.Encode()
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {emutest.M2MClientID}, "client_secret": {emutest.M2MSecret}}.Encode()
 	big := strings.Repeat("a", 1<<20+1)
 	chunk := func(body string) string {
 		var b strings.Builder
@@ -1446,17 +1441,17 @@ func TestHostileSignInSteps(t *testing.T) {
 	surfaces := map[string]func() string{
 		"user management": func() string {
 			return flowOf(send(hostileCase{name: "authorize", method: http.MethodGet, target: "/user_management/authorize?" + url.Values{
-				"client_id": {envClientID}, "redirect_uri": {"http://localhost:3000/callback"}, "response_type": {"code"},
+				"client_id": {emutest.EnvClientID}, "redirect_uri": {"http://localhost:3000/callback"}, "response_type": {"code"},
 				"provider": {"authkit"}, "state": {"st"}}.Encode()}))
 		},
 		"connect": func() string {
 			return flowOf(send(hostileCase{name: "authorize", method: http.MethodGet, target: "/oauth2/authorize?" + url.Values{
-				"client_id": {oauthClientID}, "redirect_uri": {"http://localhost:3000/callback"}, "response_type": {"code"},
+				"client_id": {emutest.OAuthClientID}, "redirect_uri": {"http://localhost:3000/callback"}, "response_type": {"code"},
 				"scope": {"openid profile email"}, "state": {"st"}, "nonce": {"n"}}.Encode()}))
 		},
 		"device": func() string {
 			a := send(hostileCase{name: "device authorization", method: http.MethodPost, target: "/user_management/authorize/device",
-				header: jsonCT, body: []byte(`{"client_id":"` + envClientID + `"}`)})
+				header: jsonCT, body: []byte(`{"client_id":"` + emutest.EnvClientID + `"}`)})
 			var d struct {
 				UserCode string `json:"user_code"`
 			}
@@ -1477,12 +1472,12 @@ func TestHostileSignInSteps(t *testing.T) {
 	hostileForms := []string{
 		"", "action=", "action=bogus", "action=%ff", "action=password", "action=password&email=%ff&password=x",
 		"action=password&email=" + long + "&password=" + long, "action=continue", "action=continue&user_id=user_nope",
-		"action=continue&user_id=" + aliceID + "&user_id=" + bobID, "action=signup", "action=signup&email=not-an-email&password=x",
+		"action=continue&user_id=" + emutest.AliceID + "&user_id=" + emutest.BobID, "action=signup", "action=signup&email=not-an-email&password=x",
 		"action=signup&email=alice%40example.com&password=x", "action=signup&email=new%40example.com&password=",
 		"action=magic_send", "action=magic_send&email=%3Cscript%3E%40x.y", "action=magic_verify&code=000000",
 		"action=magic_verify&code=" + long, "action=verify_email&code=", "action=verify_email&code=%00%00%00%00%00%00",
 		"action=mfa&code=abcdef", "action=mfa_enroll&code=123456", "action=organization", "action=organization&organization_id=org_nope",
-		"action=organization&organization_id=" + globexID, "action=consent&decision=maybe", "action=consent&decision=allow",
+		"action=organization&organization_id=" + emutest.GlobexID, "action=consent&decision=maybe", "action=consent&decision=allow",
 		"action=device&decision=allow", "action=device&decision=%ff", "action=device",
 	}
 	for _, sname := range hostileSorted(surfaces) {
@@ -1509,7 +1504,7 @@ func TestHostileSignInSteps(t *testing.T) {
 
 	// Interrupted grants, with real pending authentication tokens.
 	authn := func(name string, body map[string]any) hostileAnswer {
-		body["client_id"], body["client_secret"] = envClientID, apiKey
+		body["client_id"], body["client_secret"] = emutest.EnvClientID, emutest.APIKey
 		return send(hostileCase{name: name, method: http.MethodPost, target: "/user_management/authenticate", header: jsonCT, body: hostileJSON(body)})
 	}
 	pending := func(email, password string) string {
@@ -1529,25 +1524,25 @@ func TestHostileSignInSteps(t *testing.T) {
 			authn("mfa "+hostileShort(code), map[string]any{"grant_type": "urn:workos:oauth:grant-type:mfa-totp",
 				"pending_authentication_token": tok, "code": code, "authentication_challenge_id": code})
 		}
-		for _, org := range []string{"", "org_nope", acmeID, globexID + " ", long, "\xff"} {
+		for _, org := range []string{"", "org_nope", emutest.AcmeID, emutest.GlobexID + " ", long, "\xff"} {
 			authn("organization selection "+hostileShort(org), map[string]any{"grant_type": "urn:workos:oauth:grant-type:organization-selection",
 				"pending_authentication_token": tok, "organization_id": org})
 		}
 	}
-	for _, org := range []string{"org_nope", "", long, "\xff", globexID} {
-		authn("refresh switching to "+hostileShort(org), map[string]any{"grant_type": "refresh_token", "refresh_token": aliceRefresh, "organization_id": org})
+	for _, org := range []string{"org_nope", "", long, "\xff", emutest.GlobexID} {
+		authn("refresh switching to "+hostileShort(org), map[string]any{"grant_type": "refresh_token", "refresh_token": emutest.AliceRefresh, "organization_id": org})
 		e.reset(t)
 	}
 	for _, dc := range []string{"", "x", long, "\x00"} {
 		authn("device poll "+hostileShort(dc), map[string]any{"grant_type": "urn:ietf:params:oauth:grant-type:device_code", "device_code": dc})
 		send(hostileCase{name: "connect device poll " + hostileShort(dc), method: http.MethodPost, target: "/oauth2/token", header: formCT,
-			body: []byte(url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "client_id": {oauthClientID},
-				"client_secret": {oauthSecret}, "device_code": {dc}}.Encode())})
+			body: []byte(url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "client_id": {emutest.OAuthClientID},
+				"client_secret": {emutest.OAuthSecret}, "device_code": {dc}}.Encode())})
 	}
 	for _, code := range []string{"", "x", long, "\x00"} {
 		authn("code "+hostileShort(code), map[string]any{"grant_type": "authorization_code", "code": code, "code_verifier": code})
 		send(hostileCase{name: "connect code " + hostileShort(code), method: http.MethodPost, target: "/oauth2/token", header: formCT,
-			body: []byte(url.Values{"grant_type": {"authorization_code"}, "client_id": {oauthClientID}, "client_secret": {oauthSecret},
+			body: []byte(url.Values{"grant_type": {"authorization_code"}, "client_id": {emutest.OAuthClientID}, "client_secret": {emutest.OAuthSecret},
 				"code": {code}, "redirect_uri": {"http://localhost:3000/callback"}, "code_verifier": {code}}.Encode())})
 	}
 }
@@ -1556,16 +1551,16 @@ func TestHostileSignInSteps(t *testing.T) {
 // every kind of write the suite guards against shows in the fingerprint.
 func TestHostileFingerprintSees(t *testing.T) {
 	t.Parallel()
-	key := []string{"Authorization", "Bearer " + apiKey, "Content-Type", "application/json"}
+	key := []string{"Authorization", "Bearer " + emutest.APIKey, "Content-Type", "application/json"}
 	for _, c := range []hostileCase{
-		{name: "rename a user", method: http.MethodPut, target: "/user_management/users/" + aliceID, body: []byte(`{"first_name":"Eve"}`)},
+		{name: "rename a user", method: http.MethodPut, target: "/user_management/users/" + emutest.AliceID, body: []byte(`{"first_name":"Eve"}`)},
 		{name: "change a role", method: http.MethodPut, target: "/authorization/roles/member/permissions", body: []byte(`{"permissions":[]}`)},
 		{name: "deactivate a membership", method: http.MethodPut, target: "/user_management/organization_memberships/om_01JGHT8E1PNQC34TXMB5F06KZ1/deactivate"},
-		{name: "revoke the session", method: http.MethodPost, target: "/user_management/sessions/revoke", body: []byte(`{"session_id":"` + aliceSession + `"}`)},
+		{name: "revoke the session", method: http.MethodPost, target: "/user_management/sessions/revoke", body: []byte(`{"session_id":"` + emutest.AliceSession + `"}`)},
 		{name: "set the JWT template", method: http.MethodPut, target: "/user_management/jwt_template", body: []byte(`{"content":"{\"a\":\"b\"}"}`)},
 		{name: "create a permission", method: http.MethodPost, target: "/authorization/permissions", body: []byte(`{"slug":"x:y","name":"X"}`)},
 		{name: "invite", method: http.MethodPost, target: "/user_management/invitations", body: []byte(`{"email":"new@example.com"}`)},
-		{name: "enroll a factor", method: http.MethodPost, target: "/user_management/users/" + bobID + "/auth_factors", body: []byte(`{"type":"totp"}`)},
+		{name: "enroll a factor", method: http.MethodPost, target: "/user_management/users/" + emutest.BobID + "/auth_factors", body: []byte(`{"type":"totp"}`)},
 		{name: "advance the clock", method: http.MethodPost, target: "/_emulator/clock", body: []byte(`{"advance":"1s"}`)},
 		{name: "rotate the key", method: http.MethodPost, target: "/_emulator/keys/rotate"},
 		{name: "queue a fault", method: http.MethodPost, target: "/_emulator/faults", body: []byte(`{"path":"/x","status":503}`)},
