@@ -10,21 +10,19 @@ import (
 	"testing"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
 	"github.com/authkit-emulator/authkit-emulator/fixtures"
 )
 
 // BenchmarkIntrospect measures introspection of an active access token
 // through the full handler (router, middleware, form decoding, JSON).
 func BenchmarkIntrospect(b *testing.B) {
-	srv, err := emulator.New(emulator.Config{})
+	srv := emutest.New(b, emulator.Config{})
+	res, err := srv.Mint(context.Background(), emulator.MintRequest{UserID: emutest.AliceID, OrganizationID: emutest.AcmeID})
 	if err != nil {
 		b.Fatal(err)
 	}
-	res, err := srv.Mint(context.Background(), emulator.MintRequest{UserID: aliceID, OrganizationID: acmeID})
-	if err != nil {
-		b.Fatal(err)
-	}
-	body := url.Values{"client_id": {oauthClientID}, "client_secret": {oauthSecret}, "token": {res.AccessToken}}.Encode()
+	body := url.Values{"client_id": {emutest.OAuthClientID}, "client_secret": {emutest.OAuthSecret}, "token": {res.AccessToken}}.Encode()
 	h := srv.Handler()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -44,11 +42,8 @@ func BenchmarkIntrospect(b *testing.B) {
 // BenchmarkClientCredentials measures an M2M mint: one RS256 signature per
 // request, bounded to GOMAXPROCS concurrent signers.
 func BenchmarkClientCredentials(b *testing.B) {
-	srv, err := emulator.New(emulator.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	body := url.Values{"grant_type": {"client_credentials"}, "client_id": {m2mClientID}, "client_secret": {m2mSecret}}.Encode()
+	srv := emutest.New(b, emulator.Config{})
+	body := url.Values{"grant_type": {"client_credentials"}, "client_id": {emutest.M2MClientID}, "client_secret": {emutest.M2MSecret}}.Encode()
 	h := srv.Handler()
 	b.ReportAllocs()
 	b.ResetTimer()

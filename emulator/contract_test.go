@@ -36,6 +36,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
 )
 
 // contractExceptions are the places where the spec is wrong about the real
@@ -78,10 +79,7 @@ func TestContract(t *testing.T) {
 	run := newContractRun(t, contractExceptions)
 	t.Logf("spec loaded in %v (once per test binary)", run.spec.took)
 
-	srv, err := emulator.New(emulator.Config{Clock: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0})
 	if _, err := srv.AddFixtures(context.Background(), []byte(ctExtraWorld), "contract.yaml"); err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +90,7 @@ func TestContract(t *testing.T) {
 	id := func(m map[string]any) string { return m["id"].(string) }
 
 	c.step = "1 keys"
-	c.json(200, GET, "/sso/jwks/"+envClientID, nil)
+	c.json(200, GET, "/sso/jwks/"+emutest.EnvClientID, nil)
 	c.errCode(404, "entity_not_found", GET, "/sso/jwks/client_"+ctMissing, nil)
 
 	c.step = "2 users"
@@ -134,9 +132,9 @@ func TestContract(t *testing.T) {
 	m := c.json(201, POST, "/user_management/organization_memberships", map[string]any{"user_id": daveID, "organization_id": orgID, "role_slug": "member"})
 	mID := id(m)
 	c.errCode(409, "conflict", POST, "/user_management/organization_memberships", map[string]any{"user_id": daveID, "organization_id": orgID})
-	c.errCode(422, "invalid_role", POST, "/user_management/organization_memberships", map[string]any{"user_id": bobID, "organization_id": orgID, "role_slug": "ghost"})
+	c.errCode(422, "invalid_role", POST, "/user_management/organization_memberships", map[string]any{"user_id": emutest.BobID, "organization_id": orgID, "role_slug": "ghost"})
 	c.json(200, GET, "/user_management/organization_memberships?organization_id="+orgID, nil)
-	c.json(200, GET, "/user_management/organization_memberships?user_id="+bobID+"&statuses=active&statuses=inactive", nil)
+	c.json(200, GET, "/user_management/organization_memberships?user_id="+emutest.BobID+"&statuses=active&statuses=inactive", nil)
 	c.errCode(400, "missing_user_id_or_organization_id", GET, "/user_management/organization_memberships", nil)
 	c.json(200, GET, "/user_management/organization_memberships/"+mID, nil)
 	c.errCode(404, "entity_not_found", GET, "/user_management/organization_memberships/om_"+ctMissing, nil)
@@ -191,9 +189,9 @@ func TestContract(t *testing.T) {
 	c.errCode(404, "entity_not_found", PATCH, "/authorization/permissions/ghost:read", map[string]any{"name": "Ghost"})
 
 	c.step = "6 invitations"
-	inv := c.json(201, POST, "/user_management/invitations", map[string]any{"email": "erin@example.com", "organization_id": acmeID, "role_slug": "admin"})
-	c.errCode(400, "email_already_invited_to_organization", POST, "/user_management/invitations", map[string]any{"email": "erin@example.com", "organization_id": acmeID})
-	c.json(200, GET, "/user_management/invitations?organization_id="+acmeID, nil)
+	inv := c.json(201, POST, "/user_management/invitations", map[string]any{"email": "erin@example.com", "organization_id": emutest.AcmeID, "role_slug": "admin"})
+	c.errCode(400, "email_already_invited_to_organization", POST, "/user_management/invitations", map[string]any{"email": "erin@example.com", "organization_id": emutest.AcmeID})
+	c.json(200, GET, "/user_management/invitations?organization_id="+emutest.AcmeID, nil)
 	c.errCode(422, "invalid_request_parameters", GET, "/user_management/invitations?limit=x", nil, invalidBecause("limit is not a number"))
 	c.json(200, GET, "/user_management/invitations/by_token/"+inv["token"].(string), nil)
 	c.errCode(404, "entity_not_found", GET, "/user_management/invitations/by_token/nope", nil)
@@ -213,7 +211,7 @@ func TestContract(t *testing.T) {
 	c.json(200, GET, "/user_management/magic_auth/"+id(ma), nil)
 	c.errCode(404, "entity_not_found", GET, "/user_management/magic_auth/magic_auth_"+ctMissing, nil)
 	c.json(200, POST, "/user_management/users/"+ctCarolID+"/email_verification/send", nil)
-	c.errCode(400, "email_already_verified", POST, "/user_management/users/"+aliceID+"/email_verification/send", nil)
+	c.errCode(400, "email_already_verified", POST, "/user_management/users/"+emutest.AliceID+"/email_verification/send", nil)
 	ev := srv.Codes("carol@example.com", emulator.KindEmailVerification)
 	c.json(200, GET, "/user_management/email_verification/"+ev[len(ev)-1].ID, nil)
 	c.errCode(404, "entity_not_found", GET, "/user_management/email_verification/email_verification_"+ctMissing, nil)
@@ -228,12 +226,12 @@ func TestContract(t *testing.T) {
 
 	c.step = "8 sign-in: authenticate and its interruptions"
 	authn := func(body map[string]any) map[string]any {
-		body["client_id"], body["client_secret"] = envClientID, apiKey
+		body["client_id"], body["client_secret"] = emutest.EnvClientID, emutest.APIKey
 		return body
 	}
 	alice := c.json(200, POST, "/user_management/authenticate", authn(map[string]any{"grant_type": "password", "email": "alice@example.com", "password": "wonderland"}))
 	c.errCode(400, "invalid_credentials", POST, "/user_management/authenticate", authn(map[string]any{"grant_type": "password", "email": "alice@example.com", "password": "nope"}))
-	c.json(200, POST, "/user_management/authenticate", authn(map[string]any{"grant_type": "refresh_token", "refresh_token": alice["refresh_token"], "organization_id": acmeID}))
+	c.json(200, POST, "/user_management/authenticate", authn(map[string]any{"grant_type": "refresh_token", "refresh_token": alice["refresh_token"], "organization_id": emutest.AcmeID}))
 	c.errCode(400, "invalid_grant", POST, "/user_management/authenticate", authn(map[string]any{"grant_type": "refresh_token", "refresh_token": "nope"}))
 	// magic auth code (sent in step 7)
 	c.json(200, POST, "/user_management/authenticate", authn(map[string]any{"grant_type": "urn:workos:oauth:grant-type:magic-auth:code", "email": "dave@example.com", "code": ma["code"]}))
@@ -250,7 +248,7 @@ func TestContract(t *testing.T) {
 	c.errCode(400, "invalid_organization_id", POST, "/user_management/authenticate", authn(map[string]any{"grant_type": "urn:workos:oauth:grant-type:organization-selection",
 		"pending_authentication_token": r["pending_authentication_token"], "organization_id": "org_" + ctMissing}))
 	c.json(200, POST, "/user_management/authenticate", authn(map[string]any{"grant_type": "urn:workos:oauth:grant-type:organization-selection",
-		"pending_authentication_token": r["pending_authentication_token"], "organization_id": globexID}))
+		"pending_authentication_token": r["pending_authentication_token"], "organization_id": emutest.GlobexID}))
 	// MFA challenge: the TOTP user of ctExtraWorld
 	r = c.errCode(403, "mfa_challenge", POST, "/user_management/authenticate", authn(map[string]any{"grant_type": "password", "email": "mfa@example.com", "password": "pw"}))
 	mfaUser := r["user"].(map[string]any)["id"].(string)
@@ -270,30 +268,27 @@ func TestContract(t *testing.T) {
 	c.json(201, POST, "/user_management/users/"+daveID+"/auth_factors", map[string]any{"type": "totp", "totp_issuer": "Contract", "totp_user": "dave@example.com"})
 	c.errCode(422, "invalid_request_parameters", POST, "/user_management/users/"+daveID+"/auth_factors", map[string]any{"type": "sms"}, invalidBecause("type is not totp"))
 	// MFA enrollment: an environment that requires MFA
-	strict, err := emulator.New(emulator.Config{Clock: t0, Fixtures: parse(t, `
-environment: {client_id: `+envClientID+`, require_mfa: true}
+	strict := emutest.New(t, emulator.Config{Clock: emutest.T0, Fixtures: emutest.Parse(t, `
+environment: {client_id: `+emutest.EnvClientID+`, require_mfa: true}
 users: [{email: new@example.com, email_verified: true, password: pw}]
 `)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	sc := run.client(strict.Handler())
 	sc.step = "8 sign-in: MFA enrollment"
 	sc.errCode(403, "mfa_enrollment", POST, "/user_management/authenticate", authn(map[string]any{"grant_type": "password", "email": "new@example.com", "password": "pw"}))
 
 	c.step = "9 sessions, hosted sign-in, device"
-	c.json(200, GET, "/user_management/users/"+aliceID+"/sessions", nil)
+	c.json(200, GET, "/user_management/users/"+emutest.AliceID+"/sessions", nil)
 	c.errCode(404, "entity_not_found", GET, "/user_management/users/user_"+ctMissing+"/sessions", nil)
-	c.call(200, POST, "/user_management/sessions/revoke", map[string]any{"session_id": aliceSession})
+	c.call(200, POST, "/user_management/sessions/revoke", map[string]any{"session_id": emutest.AliceSession})
 	c.errCode(400, "session_not_found", POST, "/user_management/sessions/revoke", map[string]any{"session_id": "session_" + ctMissing})
 	sid := sessionOf(t, alice["access_token"].(string))
 	c.call(302, GET, "/user_management/sessions/logout?"+url.Values{"session_id": {sid}, "return_to": {"http://localhost:3000"}}.Encode(), nil)
 	c.errCode(422, "invalid_request_parameters", GET, "/user_management/sessions/logout?session_id=session_"+ctMissing, nil)
-	c.call(302, GET, "/user_management/authorize?"+url.Values{"client_id": {envClientID}, "redirect_uri": {ctRedirect},
+	c.call(302, GET, "/user_management/authorize?"+url.Values{"client_id": {emutest.EnvClientID}, "redirect_uri": {ctRedirect},
 		"response_type": {"code"}, "provider": {"authkit"}, "state": {"s1"}}.Encode(), nil)
 	c.errCode(400, "invalid_client", GET, "/user_management/authorize?"+url.Values{"client_id": {"client_" + ctMissing}, "redirect_uri": {ctRedirect},
 		"response_type": {"code"}, "provider": {"authkit"}}.Encode(), nil)
-	c.json(200, POST, "/user_management/authorize/device", map[string]any{"client_id": envClientID})
+	c.json(200, POST, "/user_management/authorize/device", map[string]any{"client_id": emutest.EnvClientID})
 	c.errCode(400, "invalid_client", POST, "/user_management/authorize/device", map[string]any{"client_id": "client_" + ctMissing})
 
 	c.step = "10 API keys, JWT template"
@@ -371,7 +366,7 @@ func TestContractValidatorRejects(t *testing.T) {
 		t.Fatal(err)
 	}
 	get := func() *http.Request {
-		r, _ := http.NewRequest(http.MethodGet, contractServer+"/user_management/users/"+aliceID, nil)
+		r, _ := http.NewRequest(http.MethodGet, contractServer+"/user_management/users/"+emutest.AliceID, nil)
 		return r
 	}
 	respond := func(status int, body string) *http.Response {
@@ -382,7 +377,7 @@ func TestContractValidatorRejects(t *testing.T) {
 		name string
 		res  *http.Response
 	}{
-		{"missing required fields", respond(200, `{"object":"user","id":"`+aliceID+`"}`)},
+		{"missing required fields", respond(200, `{"object":"user","id":"`+emutest.AliceID+`"}`)},
 		{"wrong type", respond(200, `{"object":"user","id":1}`)},
 		{"undocumented status", respond(201, `{}`)},
 	} {
@@ -394,7 +389,7 @@ func TestContractValidatorRejects(t *testing.T) {
 		t.Error("a request without the API key is accepted")
 	}
 	r := get()
-	r.Header.Set("Authorization", "Bearer "+apiKey)
+	r.Header.Set("Authorization", "Bearer "+emutest.APIKey)
 	if ok, errs := spec.v.ValidateHttpRequestSync(r); !ok {
 		t.Errorf("a plain GET with the key is rejected: %v", errs)
 	}

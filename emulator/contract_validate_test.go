@@ -27,6 +27,8 @@ import (
 	"github.com/pb33f/libopenapi-validator/cache"
 	"github.com/pb33f/libopenapi-validator/config"
 	valerrors "github.com/pb33f/libopenapi-validator/errors"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
 )
 
 const (
@@ -416,7 +418,7 @@ func (c *contractClient) call(want int, method, path string, body any, opts ...c
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	req.Header.Set("Authorization", "Bearer "+apiKey)
+	req.Header.Set("Authorization", "Bearer "+emutest.APIKey)
 	req = req.WithContext(context.WithValue(req.Context(), stepKey{}, c.step))
 	for _, o := range opts {
 		req = o(req)

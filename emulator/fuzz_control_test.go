@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
 )
 
 // fuzzControlRoutes are the control-plane writes FuzzControl fuzzes.
@@ -29,17 +31,17 @@ func FuzzControl(f *testing.F) {
 	seeds := [][]string{
 		{`{"set":"2026-01-15T12:00:00Z"}`, `{"advance":"90s"}`, `{"real":true}`, `{"advance":"-1h"}`, `{"set":"9999-12-31T23:59:59Z"}`,
 			`{"advance":"2562047h"}`, `{"set":"0001-01-01T00:00:00Z"}`, `{"set":"x","advance":"1s"}`, `{}`, `{"advance":1}`},
-		{`{"user_id":"` + aliceID + `","organization_id":"` + acmeID + `","ttl":"10m","claims":{"tier":"gold"}}`,
-			`{"client_id":"` + m2mClientID + `"}`, `{"user_id":"` + aliceID + `","defect":"alg_none"}`,
-			`{"user_id":"` + aliceID + `","family":"connect","client_id":"` + oauthClientID + `","scopes":["openid"]}`,
-			`{"user_id":"` + aliceID + `","ttl":"1ns"}`, `{"user_id":"` + aliceID + `","defect":"missing_claim","claim":"sub"}`,
-			`{"user_id":"` + aliceID + `","session_id":"` + aliceSession + `"}`, `{"user_id":"` + aliceID + `","claims":{"exp":1}}`},
+		{`{"user_id":"` + emutest.AliceID + `","organization_id":"` + emutest.AcmeID + `","ttl":"10m","claims":{"tier":"gold"}}`,
+			`{"client_id":"` + emutest.M2MClientID + `"}`, `{"user_id":"` + emutest.AliceID + `","defect":"alg_none"}`,
+			`{"user_id":"` + emutest.AliceID + `","family":"connect","client_id":"` + emutest.OAuthClientID + `","scopes":["openid"]}`,
+			`{"user_id":"` + emutest.AliceID + `","ttl":"1ns"}`, `{"user_id":"` + emutest.AliceID + `","defect":"missing_claim","claim":"sub"}`,
+			`{"user_id":"` + emutest.AliceID + `","session_id":"` + emutest.AliceSession + `"}`, `{"user_id":"` + emutest.AliceID + `","claims":{"exp":1}}`},
 		{`{"method":"GET","path":"/oauth2/jwks","status":503,"count":1}`, `{"path":"/x/**","status":0,"delay":"1ms"}`,
 			`{"path":"/_emulator/health","status":500}`, `{"path":"/x","status":429,"body":{"a":1}}`, `{"path":"/x","status":200,"body":"not json"}`,
 			`{"path":"/x","status":503,"delay":"2m"}`, `{"path":"x","status":503}`},
 		{"users:\n  - email: fuzz@example.com\n", `{"users":[{"email":"json@example.com"}]}`,
 			"environment:\n  client_id: client_x\n", "users: [{email: alice@example.com}]\n", "organizations: [{name: Fuzz, domains: [acme.test]}]\n",
-			"sessions: [{user_email: bob@example.com, organization_id: " + acmeID + "}]\n", "a: &a [*a]\n", "users: [{email: x}]\nusers: []\n"},
+			"sessions: [{user_email: bob@example.com, organization_id: " + emutest.AcmeID + "}]\n", "a: &a [*a]\n", "users: [{email: x}]\nusers: []\n"},
 	}
 	for i, bodies := range seeds {
 		for _, b := range bodies {

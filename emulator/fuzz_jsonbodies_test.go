@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
 )
 
 // fuzzWriteRoutes are the POST, PUT and PATCH routes of the WorkOS API, in
@@ -51,7 +52,7 @@ func FuzzJSONBodies(f *testing.F) {
 	f.Fuzz(func(t *testing.T, route uint8, body []byte, ct uint8) {
 		rt := routes[int(route)%len(routes)]
 		c := hostileCase{name: "fuzz", method: rt.Method, target: hostilePath(rt.Path), body: body,
-			header: []string{"Authorization", "Bearer " + apiKey}}
+			header: []string{"Authorization", "Bearer " + emutest.APIKey}}
 		if mt := fuzzContentTypes[int(ct)%len(fuzzContentTypes)]; mt != "" {
 			c.header = append(c.header, "Content-Type", mt)
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
 	"github.com/authkit-emulator/authkit-emulator/fixtures"
 )
 
@@ -30,8 +31,8 @@ func fuzzQueryWorld(t testing.TB) *fixtures.Set {
 	}
 	b.WriteString("memberships:\n")
 	for i := 0; i < 25; i++ {
-		fmt.Fprintf(&b, "  - {user_email: fuzz%d@example.com, organization_id: %s, role: member}\n", i, acmeID)
-		fmt.Fprintf(&b, "  - {user_id: %s, organization_id: %s, status: %s}\n", bobID, fuzzOrgID(i),
+		fmt.Fprintf(&b, "  - {user_email: fuzz%d@example.com, organization_id: %s, role: member}\n", i, emutest.AcmeID)
+		fmt.Fprintf(&b, "  - {user_id: %s, organization_id: %s, status: %s}\n", emutest.BobID, fuzzOrgID(i),
 			[]string{"active", "inactive", "pending"}[i%3])
 	}
 	b.WriteString("permissions:\n")
@@ -59,7 +60,7 @@ var fuzzQueryTargets = []string{
 	"/user_management/organization_memberships",
 	"/user_management/invitations",
 	"/authorization/permissions",
-	"/user_management/users/" + aliceID + "/sessions",
+	"/user_management/users/" + emutest.AliceID + "/sessions",
 	"/user_management/authorize",
 	"/oauth2/authorize",
 }
@@ -77,19 +78,16 @@ func FuzzQueries(f *testing.F) {
 	world := fuzzQueryWorld(f)
 	var h http.Handler
 	setup := func(t testing.TB) {
-		srv, err := emulator.New(emulator.Config{Clock: t0, Fixtures: world, PublicURL: "http://127.0.0.1:8484"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		srv := emutest.New(t, emulator.Config{Clock: emutest.T0, Fixtures: world, PublicURL: "http://127.0.0.1:8484"})
 		h = srv.Handler()
 		// Sessions and invitations to page through.
 		for i := 0; i < 12; i++ {
-			if _, err := srv.Mint(context.Background(), emulator.MintRequest{UserID: aliceID, OrganizationID: acmeID}); err != nil {
+			if _, err := srv.Mint(context.Background(), emulator.MintRequest{UserID: emutest.AliceID, OrganizationID: emutest.AcmeID}); err != nil {
 				t.Fatal(err)
 			}
 			c := hostileCase{method: http.MethodPost, target: "/user_management/invitations",
-				header: []string{"Authorization", "Bearer " + apiKey, "Content-Type", "application/json"},
-				body:   []byte(fmt.Sprintf(`{"email":"invitee%d@example.com","organization_id":%q}`, i, acmeID))}
+				header: []string{"Authorization", "Bearer " + emutest.APIKey, "Content-Type", "application/json"},
+				body:   []byte(fmt.Sprintf(`{"email":"invitee%d@example.com","organization_id":%q}`, i, emutest.AcmeID))}
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, hostileRequest(c))
 			if rec.Code != http.StatusCreated {
@@ -102,7 +100,7 @@ func FuzzQueries(f *testing.F) {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
 		req.URL.RawQuery = rawQuery
 		req.RequestURI = path + "?" + rawQuery
-		req.Header.Set("Authorization", "Bearer "+apiKey)
+		req.Header.Set("Authorization", "Bearer "+emutest.APIKey)
 		req = req.WithContext(context.WithValue(req.Context(), hostileInputKey{}, []byte(nil)))
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
@@ -111,15 +109,15 @@ func FuzzQueries(f *testing.F) {
 	for i := range fuzzQueryTargets {
 		f.Add(uint8(i), "")
 		f.Add(uint8(i), "limit=3&order=asc")
-		f.Add(uint8(i), "limit=2&order=desc&user_id="+bobID+"&statuses=active,inactive&statuses[]=pending")
+		f.Add(uint8(i), "limit=2&order=desc&user_id="+emutest.BobID+"&statuses=active,inactive&statuses[]=pending")
 	}
 	for _, q := range []string{"limit=0", "limit=101", "limit=-1", "limit=1e3", "order=sideways", "after=user_nope", "before=x&after=y",
-		"organization_id=" + acmeID + "&limit=5", "domains=acme.test&domains[]=globex.test&search=ac", "email=ALICE@example.com",
-		"limit=%zz", "a=%", "statuses=bogus&user_id=" + bobID, "limit=1&limit=2", ";;;", "email=%ff",
-		"client_id=" + envClientID + "&redirect_uri=http://localhost:3000/callback&response_type=code&provider=authkit&login_hint=alice@example.com&auto_login=true&state=s",
-		"client_id=" + oauthClientID + "&redirect_uri=http://localhost:3000/callback&response_type=code&scope=openid%20profile&state=s&code_challenge=" + strings.Repeat("a", 43) + "&code_challenge_method=S256",
-		"client_id=" + envClientID + "&redirect_uri=http://evil.example/callback&response_type=code&provider=authkit",
-		"client_id=" + envClientID + "&redirect_uri=http://localhost:1234/callback&response_type=token&provider=authkit&state=%00",
+		"organization_id=" + emutest.AcmeID + "&limit=5", "domains=acme.test&domains[]=globex.test&search=ac", "email=ALICE@example.com",
+		"limit=%zz", "a=%", "statuses=bogus&user_id=" + emutest.BobID, "limit=1&limit=2", ";;;", "email=%ff",
+		"client_id=" + emutest.EnvClientID + "&redirect_uri=http://localhost:3000/callback&response_type=code&provider=authkit&login_hint=alice@example.com&auto_login=true&state=s",
+		"client_id=" + emutest.OAuthClientID + "&redirect_uri=http://localhost:3000/callback&response_type=code&scope=openid%20profile&state=s&code_challenge=" + strings.Repeat("a", 43) + "&code_challenge_method=S256",
+		"client_id=" + emutest.EnvClientID + "&redirect_uri=http://evil.example/callback&response_type=code&provider=authkit",
+		"client_id=" + emutest.EnvClientID + "&redirect_uri=http://localhost:1234/callback&response_type=token&provider=authkit&state=%00",
 	} {
 		f.Add(uint8(0), q)
 		f.Add(uint8(6), q)

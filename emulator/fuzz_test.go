@@ -7,22 +7,20 @@ import (
 	"testing"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
 )
 
 // FuzzOAuthForms throws arbitrary bodies, content types and Authorization
 // headers at the form decoders of /oauth2/introspection and /oauth2/token.
 // Property: never a 5xx or a panic; every answer is JSON.
 func FuzzOAuthForms(f *testing.F) {
-	srv, err := emulator.New(emulator.Config{Clock: t0})
-	if err != nil {
-		f.Fatal(err)
-	}
+	srv := emutest.New(f, emulator.Config{Clock: emutest.T0})
 	h := srv.Handler()
-	s, _ := srv.Session(aliceSession)
+	s, _ := srv.Session(emutest.AliceSession)
 	seeds := []string{
-		"grant_type=client_credentials&client_id=" + m2mClientID + "&client_secret=" + m2mSecret,
-		"grant_type=refresh_token&refresh_token=" + aliceRefresh + "&client_id=" + oauthClientID + "&client_secret=" + oauthSecret,
-		"client_id=" + oauthClientID + "&client_secret=" + oauthSecret + "&token=" + s.AccessToken,
+		"grant_type=client_credentials&client_id=" + emutest.M2MClientID + "&client_secret=" + emutest.M2MSecret,
+		"grant_type=refresh_token&refresh_token=" + emutest.AliceRefresh + "&client_id=" + emutest.OAuthClientID + "&client_secret=" + emutest.OAuthSecret,
+		"client_id=" + emutest.OAuthClientID + "&client_secret=" + emutest.OAuthSecret + "&token=" + s.AccessToken,
 		"token=%zz", "a=1&a=2", "client_id=%ff", "", "&&&==", "scope=" + string(bytes.Repeat([]byte("x "), 100)),
 	}
 	for i, body := range seeds {

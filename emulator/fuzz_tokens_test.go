@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
 )
 
 // fuzzIssued mints one token of every family on a fresh emulator and
@@ -19,19 +20,19 @@ import (
 // "refresh".
 func fuzzIssued(t testing.TB, e *hostileEnv) map[string]string {
 	t.Helper()
-	issued := map[string]string{e.access: "um", aliceRefresh: "refresh"}
+	issued := map[string]string{e.access: "um", emutest.AliceRefresh: "refresh"}
 	ctx := context.Background()
-	um, err := e.srv.Mint(ctx, emulator.MintRequest{UserID: bobID, OrganizationID: acmeID})
+	um, err := e.srv.Mint(ctx, emulator.MintRequest{UserID: emutest.BobID, OrganizationID: emutest.AcmeID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	issued[um.AccessToken], issued[um.RefreshToken] = "um", "refresh"
-	cn, err := e.srv.Mint(ctx, emulator.MintRequest{UserID: aliceID, ClientID: oauthClientID, Family: emulator.FamilyConnect})
+	cn, err := e.srv.Mint(ctx, emulator.MintRequest{UserID: emutest.AliceID, ClientID: emutest.OAuthClientID, Family: emulator.FamilyConnect})
 	if err != nil {
 		t.Fatal(err)
 	}
 	issued[cn.AccessToken], issued[cn.RefreshToken] = "connect", "refresh"
-	m2m, err := e.srv.Mint(ctx, emulator.MintRequest{ClientID: m2mClientID})
+	m2m, err := e.srv.Mint(ctx, emulator.MintRequest{ClientID: emutest.M2MClientID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +61,8 @@ func FuzzTokens(f *testing.F) {
 	for _, tok := range hostileJWTs(f, e.access) {
 		f.Add(tok)
 	}
-	for _, tok := range []string{"", " ", apiKey, " " + apiKey + " ", oauthSecret, "demo%5Foauth%5Fsecret", "\x00", "\xff\xfe",
-		"Bearer " + apiKey, "a.b.c", "null", "%zz", "a\r\nX-Injected: 1"} {
+	for _, tok := range []string{"", " ", emutest.APIKey, " " + emutest.APIKey + " ", emutest.OAuthSecret, "demo%5Foauth%5Fsecret", "\x00", "\xff\xfe",
+		"Bearer " + emutest.APIKey, "a.b.c", "null", "%zz", "a\r\nX-Injected: 1"} {
 		f.Add(tok)
 	}
 	form := []string{"Content-Type", "application/x-www-form-urlencoded"}
@@ -81,7 +82,7 @@ func FuzzTokens(f *testing.F) {
 		kind, known := issued[tok]
 		// Introspection: the token in a form body.
 		run(hostileCase{method: http.MethodPost, target: "/oauth2/introspection", header: form,
-			body: []byte(url.Values{"client_id": {oauthClientID}, "client_secret": {oauthSecret}, "token": {tok}}.Encode())},
+			body: []byte(url.Values{"client_id": {emutest.OAuthClientID}, "client_secret": {emutest.OAuthSecret}, "token": {tok}}.Encode())},
 			func(a hostileAnswer) string {
 				if tok == "" || !utf8.ValidString(tok) {
 					if a.Status != 400 {
@@ -134,7 +135,7 @@ func FuzzTokens(f *testing.F) {
 			func(a hostileAnswer) string {
 				switch {
 				case tooLong(a):
-				case bare == apiKey:
+				case bare == emutest.APIKey:
 					if a.Status != 200 {
 						return fmt.Sprintf("the API key: %d", a.Status)
 					}
@@ -145,7 +146,7 @@ func FuzzTokens(f *testing.F) {
 			})
 		// HTTP Basic: the token as the application's secret (form-encoded
 		// inside Basic, RFC 6749 §2.3.1).
-		basic := base64.StdEncoding.EncodeToString([]byte(oauthClientID + ":" + tok))
+		basic := base64.StdEncoding.EncodeToString([]byte(emutest.OAuthClientID + ":" + tok))
 		run(hostileCase{method: http.MethodPost, target: "/oauth2/introspection",
 			header: append([]string{"Authorization", "Basic " + basic}, form...), body: []byte("token=x")},
 			func(a hostileAnswer) string {
@@ -155,7 +156,7 @@ func FuzzTokens(f *testing.F) {
 				}
 				switch {
 				case tooLong(a):
-				case secret == oauthSecret:
+				case secret == emutest.OAuthSecret:
 					if a.Status != 200 {
 						return fmt.Sprintf("Basic with the right secret: %d", a.Status)
 					}
@@ -166,7 +167,7 @@ func FuzzTokens(f *testing.F) {
 			})
 		// A path parameter.
 		run(hostileCase{method: http.MethodGet, target: "/user_management/invitations/by_token/" + url.PathEscape(tok),
-			header: []string{"Authorization", "Bearer " + apiKey}}, func(a hostileAnswer) string {
+			header: []string{"Authorization", "Bearer " + emutest.APIKey}}, func(a hostileAnswer) string {
 			if a.Status < 400 {
 				return fmt.Sprintf("no invitation has this token, yet %d", a.Status)
 			}

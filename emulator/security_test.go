@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
 )
 
 // TestRequestsNeverReadTheDisk: the only file a fixture can name is a
@@ -31,24 +32,24 @@ func TestRequestsNeverReadTheDisk(t *testing.T) {
 	if err := os.WriteFile(path, pemBytes, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := emulator.New(emulator.Config{Clock: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := srv.Handler()
-	jwks := do(t, h, http.MethodGet, "/oauth2/jwks", nil)
-	for _, doc := range []string{
-		"environment:\n  signing_keys:\n    - private_key_file: " + path + "\n",
-		"environment:\n  signing_key:\n    private_key_file: " + path + "\n",
-		`{"environment":{"signing_keys":[{"kid":"sso_oidc_key_pair_01JGG4A9SC2402TR1E5S95RGFZ","private_key_file":"` + path + `"}]}}`,
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0})
+	jwks := srv.Do(t, http.MethodGet, "/oauth2/jwks", nil)
+	for _, tc := range []struct{ name, doc string }{
+		{"signing_keys in YAML", "environment:\n  signing_keys:\n    - private_key_file: " + path + "\n"},
+		{"signing_key in YAML", "environment:\n  signing_key:\n    private_key_file: " + path + "\n"},
+		{"signing_keys in JSON", `{"environment":{"signing_keys":[{"kid":"sso_oidc_key_pair_01JGG4A9SC2402TR1E5S95RGFZ","private_key_file":"` + path + `"}]}}`},
 	} {
-		r := do(t, h, http.MethodPost, "/_emulator/fixtures", strings.NewReader(doc), "Content-Type", "application/yaml")
-		wantError(t, r, http.StatusUnprocessableEntity, "invalid_fixtures")
-		if after := do(t, h, http.MethodGet, "/oauth2/jwks", nil); !bytes.Equal(after.Body, jwks.Body) {
-			t.Fatalf("the key set changed after %q:\n%s", doc, after.Body)
+		t.Run(tc.name, func(t *testing.T) {
+			r := srv.Do(t, http.MethodPost, "/_emulator/fixtures", strings.NewReader(tc.doc), "Content-Type", "application/yaml")
+			emutest.WantError(t, r, http.StatusUnprocessableEntity, "invalid_fixtures")
+			if after := srv.Do(t, http.MethodGet, "/oauth2/jwks", nil); !bytes.Equal(after.Body, jwks.Body) {
+				t.Fatalf("the key set changed after %q:\n%s", tc.doc, after.Body)
+			}
+		})
+	}
+	t.Run("AddFixtures", func(t *testing.T) {
+		if _, err := srv.AddFixtures(context.Background(), []byte("environment:\n  signing_key:\n    private_key_file: "+path+"\n"), "test.yaml"); err == nil {
+			t.Fatal("AddFixtures accepted a private_key_file")
 		}
-	}
-	if _, err := srv.AddFixtures(context.Background(), []byte("environment:\n  signing_key:\n    private_key_file: "+path+"\n"), "test.yaml"); err == nil {
-		t.Fatal("AddFixtures accepted a private_key_file")
-	}
+	})
 }

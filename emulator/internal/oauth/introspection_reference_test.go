@@ -1,4 +1,4 @@
-package emulator_test
+package oauth_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
 	"github.com/authkit-emulator/authkit-emulator/fixtures"
 )
 
@@ -18,15 +19,11 @@ import (
 // unknown token introspect to the document's four bodies, byte for byte
 // (member order included), the M2M token's generated jti aside.
 func TestReferenceDocument(t *testing.T) {
-	set, err := fixtures.Load("../examples/seed.yaml")
+	set, err := fixtures.Load("../../../examples/seed.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := emulator.New(emulator.Config{Fixtures: set})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := srv.Handler()
+	srv := emutest.New(t, emulator.Config{Fixtures: set})
 	var want map[string]json.RawMessage
 	data, err := os.ReadFile("testdata/reference_introspection.json")
 	if err != nil {
@@ -40,14 +37,14 @@ func TestReferenceDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cc := clientCredentials(t, h, app, secret, nil)
+	cc := srv.ClientCredentials(t, app, secret, nil)
 	if cc.Status != 200 {
 		t.Fatalf("client_credentials: %d %s", cc.Status, cc.Body)
 	}
-	m2m := cc.json(t)["access_token"].(string)
+	m2m := cc.JSON(t)["access_token"].(string)
 
 	introspectRaw := func(token string) []byte {
-		r := postForm(t, h, "/oauth2/introspection", url.Values{"client_id": {app}, "client_secret": {secret}, "token": {token}, "token_type_hint": {"access_token"}})
+		r := srv.PostForm(t, "/oauth2/introspection", url.Values{"client_id": {app}, "client_secret": {secret}, "token": {token}, "token_type_hint": {"access_token"}})
 		if r.Status != 200 {
 			t.Fatalf("introspection: %d %s", r.Status, r.Body)
 		}
