@@ -85,14 +85,21 @@ users: [{email: a@example.com, email_verified: true, password: pw}]
 		t.Fatalf("before: %d sessions, %d tokens, %d refresh, %d outbox", s0, a0, r0, o0)
 	}
 
-	// within the grace period everything is still known precisely
+	// within the grace period sessions are still known precisely; expired
+	// access tokens are gone at once (an expired token and an unknown one
+	// both introspect inactive): only the one just minted is left
 	srv.clock.Advance(30 * time.Minute)
-	srv.Mint(ctx, MintRequest{UserID: set.Users[0].ID})
-	if s, _ := srv.Session(first.SessionID); s == nil || s.Status != "revoked" {
-		t.Fatalf("revoked session gone within the grace period: %+v", s)
+	if _, err := srv.Mint(ctx, MintRequest{UserID: set.Users[0].ID}); err != nil {
+		t.Fatal(err)
 	}
-	if s, a, _, _, _ := counts(st); s != 201 || a != 201 {
-		t.Fatalf("evicted too early: %d sessions, %d tokens", s, a)
+	if s, err := srv.Session(first.SessionID); err != nil || s.Status != "revoked" {
+		t.Fatalf("revoked session gone within the grace period: %+v %v", s, err)
+	}
+	if s, a, _, _, _ := counts(st); s != 201 || a != 1 {
+		t.Fatalf("after 30 minutes: %d sessions (want 201: none evicted yet), %d tokens (want 1: the expired ones evicted)", s, a)
+	}
+	if got := srv.Introspect(first.AccessToken); got["active"] != false {
+		t.Fatalf("expired token: %v", got)
 	}
 
 	// past max_length + grace, the next write sweeps

@@ -34,6 +34,7 @@ const (
 	evictDevice
 	evictChallenge
 	evictOutbox
+	evictSeq
 )
 
 // eviction is a record to look at once its deadline has passed.
@@ -41,6 +42,7 @@ type eviction struct {
 	at   time.Time
 	kind evictKind
 	key  string
+	seq  uint64 // evictSeq: the creation number the deleted object had
 }
 
 // evictions is a min-heap by deadline. A record can be in it more than once
@@ -62,6 +64,22 @@ func (h *evictions) Pop() any {
 // expireAt schedules a record for a look once it is past deadline + grace.
 func (w *World) expireAt(deadline time.Time, kind evictKind, key string) {
 	heap.Push(&w.evictions, eviction{at: deadline.Add(evictGrace), kind: kind, key: key})
+}
+
+// expireToken schedules an access token for removal when it expires: an
+// expired token and an unknown one get the same answer (inactive), so its
+// record has nothing to say after exp and needs no grace.
+func (w *World) expireToken(exp time.Time, key string) {
+	heap.Push(&w.evictions, eviction{at: exp, kind: evictAccess, key: key})
+}
+
+// forgetSeq schedules a deleted object's creation number to be forgotten
+// after the grace period: until then a list cursor naming it still works,
+// and the map of numbers does not grow with every object ever deleted.
+func (w *World) forgetSeq(id string, now time.Time) {
+	if seq, ok := w.seqByID[id]; ok {
+		heap.Push(&w.evictions, eviction{at: now.Add(evictGrace), kind: evictSeq, key: id, seq: seq})
+	}
 }
 
 // sweep drops records whose deadline plus grace has passed, by the
@@ -125,8 +143,13 @@ func (w *World) evict(e eviction, now time.Time) bool {
 	switch e.kind {
 	case evictAccess:
 		key := parseTokenKey(e.key)
-		if rec := w.access[key]; rec != nil && dead(time.Unix(rec.Exp, 0)) {
+		if rec := w.access[key]; rec != nil && !now.Before(time.Unix(rec.Exp, 0)) {
 			delete(w.access, key)
+			return true
+		}
+	case evictSeq:
+		if w.seqByID[e.key] == e.seq {
+			delete(w.seqByID, e.key)
 			return true
 		}
 	case evictSession:

@@ -84,6 +84,7 @@ func (tx *Tx) DeleteMembership(m *Membership) {
 	delete(w.byPair, pairKey(m.UserID, m.OrgID))
 	w.userMemberships[m.UserID] = without1(w.userMemberships[m.UserID], m)
 	w.orgMemberships[m.OrgID] = without1(w.orgMemberships[m.OrgID], m)
+	w.forgetSeq(m.ID, tx.now)
 }
 
 // DefaultRoles is what a membership gets when no role is named: the

@@ -123,4 +123,5 @@ func (tx *Tx) DeleteOrg(o *Organization) {
 		delete(w.orgsByExternal, *o.ExternalID)
 	}
 	w.orgOrder = without1(w.orgOrder, o)
+	w.forgetSeq(o.ID, tx.now)
 }

@@ -105,6 +105,7 @@ func (tx *Tx) AddRole(r *Role) {
 // DeleteOrgRole removes an organization role; members holding it lose it.
 func (tx *Tx) DeleteOrgRole(r *Role) {
 	delete(tx.w.orgRoles[r.OrgID], r.Slug)
+	tx.w.forgetSeq(r.ID, tx.now)
 	for _, m := range tx.w.orgMemberships[r.OrgID] {
 		m.Roles = Without(m.Roles, r.Slug)
 	}
@@ -129,6 +130,7 @@ func (tx *Tx) DeletePermission(p *Permission) {
 	w := tx.w
 	delete(w.permissions, p.Slug)
 	w.permOrder = without1(w.permOrder, p)
+	w.forgetSeq(p.ID, tx.now)
 	for _, r := range w.roles {
 		r.Permissions = wire.NonNil(Without(r.Permissions, p.Slug))
 	}

@@ -65,7 +65,7 @@ func (tx *Tx) PutAccess(token string, rec *AccessToken, keep bool) {
 	w := tx.w
 	tk := w.keyOf(token)
 	w.access[tk] = rec
-	w.expireAt(time.Unix(rec.Exp, 0), evictAccess, tk.String())
+	w.expireToken(time.Unix(rec.Exp, 0), tk.String())
 	if ss := w.sessions[rec.SessionID]; ss != nil {
 		ss.AccessToken = ""
 		if keep {

@@ -47,15 +47,50 @@ func (u *User) Name() string {
 	return u.LastName
 }
 
-// Object renders the WorkOS user (the spec's UserlandUser), in the spec's
-// member order.
-func (u *User) Object() wire.Object {
-	return wire.Object{{"object", "user"}, {"id", u.ID}, {"first_name", wire.Opt(u.FirstName)},
-		{"last_name", wire.Opt(u.LastName)}, {"name", wire.Opt(u.Name())},
-		{"profile_picture_url", wire.Opt(u.ProfilePictureURL)}, {"email", u.Email},
-		{"email_verified", u.EmailVerified}, {"external_id", u.ExternalID}, {"metadata", wire.CopyMap(u.Metadata)},
-		{"last_sign_in_at", wire.TimePtr(u.LastSignInAt)}, {"locale", wire.Opt(u.Locale)},
-		{"created_at", wire.Time(u.CreatedAt)}, {"updated_at", wire.Time(u.UpdatedAt)}}
+// UserObject is the WorkOS user (the spec's UserlandUser) as rendered at
+// one moment: a copy, safe to encode after the transaction that made it.
+// It writes itself in the spec's member order (it is in every sign-in
+// answer, so it costs one allocation, not one per member).
+type UserObject struct {
+	ID, FirstName, LastName, Name, ProfilePictureURL, Email, Locale string
+	EmailVerified                                                   bool
+	ExternalID                                                      *string
+	Metadata                                                        map[string]string
+	LastSignInAt, CreatedAt, UpdatedAt                              time.Time
+}
+
+// AppendJSON writes the user object.
+func (o *UserObject) AppendJSON(b []byte) ([]byte, error) {
+	m := wire.Members{B: append(b, '{')}
+	m.Str("object", "user")
+	m.Str("id", o.ID)
+	m.OptStr("first_name", o.FirstName)
+	m.OptStr("last_name", o.LastName)
+	m.OptStr("name", o.Name)
+	m.OptStr("profile_picture_url", o.ProfilePictureURL)
+	m.Str("email", o.Email)
+	m.Bool("email_verified", o.EmailVerified)
+	m.PtrStr("external_id", o.ExternalID)
+	m.StrMap("metadata", o.Metadata)
+	m.Time("last_sign_in_at", o.LastSignInAt)
+	m.OptStr("locale", o.Locale)
+	m.Time("created_at", o.CreatedAt)
+	m.Time("updated_at", o.UpdatedAt)
+	return append(m.B, '}'), nil
+}
+
+// MarshalJSON writes the user object (for encoding/json callers).
+func (o *UserObject) MarshalJSON() ([]byte, error) { return o.AppendJSON(make([]byte, 0, 512)) }
+
+// Object renders the WorkOS user (the spec's UserlandUser).
+func (u *User) Object() *UserObject {
+	o := &UserObject{ID: u.ID, FirstName: u.FirstName, LastName: u.LastName, Name: u.Name(), ProfilePictureURL: u.ProfilePictureURL,
+		Email: u.Email, Locale: u.Locale, EmailVerified: u.EmailVerified, ExternalID: u.ExternalID, Metadata: u.Metadata,
+		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+	if u.LastSignInAt != nil {
+		o.LastSignInAt = *u.LastSignInAt
+	}
+	return o
 }
 
 // User is the user with that id, or nil.
@@ -127,6 +162,7 @@ func (tx *Tx) DeleteUser(u *User) {
 		delete(w.usersByExternal, *u.ExternalID)
 	}
 	w.userOrder = without1(w.userOrder, u)
+	w.forgetSeq(u.ID, tx.now)
 }
 
 // Credentials are what a password check compares: copies taken under the

@@ -1,6 +1,9 @@
 package wire
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // Time formats a time the WorkOS way: ISO 8601 with milliseconds, in UTC.
 func Time(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
@@ -46,4 +49,84 @@ func CopyMap(m map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// Members writes "key":value members of an object, each preceded by a
+// comma but the first: a struct's AppendJSON writes itself with it.
+type Members struct {
+	B     []byte
+	count int
+}
+
+func (m *Members) key(k string) {
+	if m.count > 0 {
+		m.B = append(m.B, ',')
+	}
+	m.count++
+	m.B = AppendString(m.B, k)
+	m.B = append(m.B, ':')
+}
+
+// Str writes a string member.
+func (m *Members) Str(k, v string) { m.key(k); m.B = AppendString(m.B, v) }
+
+// OptStr writes a string member, null when empty.
+func (m *Members) OptStr(k, v string) {
+	m.key(k)
+	if v == "" {
+		m.B = append(m.B, "null"...)
+		return
+	}
+	m.B = AppendString(m.B, v)
+}
+
+// PtrStr writes a nullable string member.
+func (m *Members) PtrStr(k string, v *string) {
+	if v == nil {
+		m.OptStr(k, "")
+		return
+	}
+	m.Str(k, *v)
+}
+
+// Bool writes a boolean member.
+func (m *Members) Bool(k string, v bool) {
+	m.key(k)
+	if v {
+		m.B = append(m.B, "true"...)
+	} else {
+		m.B = append(m.B, "false"...)
+	}
+}
+
+// Time writes a time member in WorkOS's format, null when zero.
+func (m *Members) Time(k string, t time.Time) {
+	m.key(k)
+	if t.IsZero() {
+		m.B = append(m.B, "null"...)
+		return
+	}
+	m.B = append(m.B, '"')
+	m.B = t.UTC().AppendFormat(m.B, "2006-01-02T15:04:05.000Z")
+	m.B = append(m.B, '"')
+}
+
+// StrMap writes a string-to-string map member with its keys sorted.
+func (m *Members) StrMap(k string, v map[string]string) {
+	m.key(k)
+	keys := make([]string, 0, len(v))
+	for mk := range v {
+		keys = append(keys, mk)
+	}
+	sort.Strings(keys)
+	m.B = append(m.B, '{')
+	for i, mk := range keys {
+		if i > 0 {
+			m.B = append(m.B, ',')
+		}
+		m.B = AppendString(m.B, mk)
+		m.B = append(m.B, ':')
+		m.B = AppendString(m.B, v[mk])
+	}
+	m.B = append(m.B, '}')
 }
