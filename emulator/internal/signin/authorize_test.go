@@ -8,6 +8,7 @@ import (
 
 	"github.com/authkit-emulator/authkit-emulator/emulator"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
 )
 
 // TestAuthorizeValidation: /user_management/authorize answers an unknown
@@ -38,6 +39,8 @@ func TestAuthorizeValidation(t *testing.T) {
 		{"unknown client", with("client_id", "client_nope"), "invalid_client"},
 		{"redirect URI not allowed", with("redirect_uri", "https://evil.example/cb"), "invalid_request"},
 		{"no redirect URI", with("redirect_uri", ""), "invalid_request"},
+		{"redirect URI with userinfo", with("redirect_uri", "http://evil.com@localhost:3000/callback"), "invalid_request"},
+		{"redirect URI with userinfo on a wildcard port", with("redirect_uri", "http://evil.com@localhost:5173/callback"), "invalid_request"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			emutest.WantError(t, srv.Do(t, http.MethodGet, tc.query, nil), 400, tc.code)
@@ -75,4 +78,30 @@ func TestAuthorizeValidation(t *testing.T) {
 			t.Fatalf("wildcard must not match another path: %d", r.Status)
 		}
 	})
+}
+
+// TestRedirectWildcards: `*` in an allowed redirect URI is only ever the
+// documented wildcard (a leftmost host label, a localhost port): the
+// literal URI containing it matches nothing.
+func TestRedirectWildcards(t *testing.T) {
+	allowed := []string{"https://*.example.com/cb", "http://localhost:*/cb", "https://app.example.com/exact"}
+	for _, tc := range []struct {
+		uri  string
+		want bool
+	}{
+		{"https://tenant.example.com/cb", true},
+		{"https://*.example.com/cb", false},
+		{"https://a.b.example.com/cb", false},
+		{"http://localhost:4000/cb", true},
+		{"http://localhost:*/cb", false},
+		{"https://app.example.com/exact", true},
+		{"https://user@app.example.com/exact", false},
+		{"https://tenant.example.com/cb#frag", false},
+	} {
+		t.Run(tc.uri, func(t *testing.T) {
+			if got := signin.RedirectAllowed(tc.uri, allowed); got != tc.want {
+				t.Fatalf("RedirectAllowed(%q) = %v, want %v", tc.uri, got, tc.want)
+			}
+		})
+	}
 }

@@ -42,3 +42,22 @@ func TestMagicAuth(t *testing.T) {
 	emutest.WantError(t, srv.PostJSON(t, "/user_management/magic_auth", map[string]any{"email": "not-an-email"}, key...), 422, "invalid_request_parameters")
 	emutest.WantError(t, srv.PostJSON(t, "/user_management/magic_auth", map[string]any{"email": "a@example.com"}), 401, "unauthorized")
 }
+
+// TestUsedMagicCodeAndWrongCodes: once the latest code is used, a wrong
+// code is still invalid (only the right one learns it was used).
+func TestUsedMagicCodeAndWrongCodes(t *testing.T) {
+	t.Parallel()
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0})
+	key := []string{"Authorization", "Bearer " + emutest.APIKey}
+	code := emutest.WantJSON(t, srv.PostJSON(t, "/user_management/magic_auth", map[string]any{"email": "alice@example.com"}, key...), 201)["code"].(string)
+	grant := func(c string) emutest.Response {
+		return srv.Authenticate(t, map[string]any{"grant_type": "urn:workos:oauth:grant-type:magic-auth:code", "email": "alice@example.com", "code": c})
+	}
+	emutest.SignedIn(t, grant(code))
+	wrong := "000000"
+	if wrong == code {
+		wrong = "111111"
+	}
+	emutest.WantError(t, grant(wrong), http.StatusBadRequest, "invalid_one_time_code")
+	emutest.WantError(t, grant(code), http.StatusBadRequest, "one_time_code_previously_used")
+}

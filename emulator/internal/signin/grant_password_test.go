@@ -1,6 +1,8 @@
 package signin_test
 
 import (
+	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -57,4 +59,28 @@ func TestPasswordGrant(t *testing.T) {
 			"client_secret": {emutest.APIKey}, "email": {"alice@example.com"}, "password": {"wonderland"}})
 		emutest.SignedIn(t, r)
 	})
+}
+
+// TestTemplateClaimsAreBounded: a JWT template that references a long
+// field many times would make every sign-in answer megabytes; the mint is
+// refused with a 4xx naming the template.
+func TestTemplateClaimsAreBounded(t *testing.T) {
+	t.Parallel()
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0})
+	emutest.WantJSON(t, srv.API(t, http.MethodPut, "/user_management/users/"+emutest.AliceID, map[string]any{"first_name": strings.Repeat("a", 256)}), 200)
+	var tpl strings.Builder
+	tpl.WriteString("{")
+	for i := range 200 {
+		if i > 0 {
+			tpl.WriteString(",")
+		}
+		fmt.Fprintf(&tpl, `"c%d": "{{user.first_name}}"`, i)
+	}
+	tpl.WriteString("}")
+	emutest.WantJSON(t, srv.API(t, http.MethodPut, "/user_management/jwt_template", map[string]any{"content": tpl.String()}), 200)
+	r := srv.Authenticate(t, map[string]any{"grant_type": "password", "email": "alice@example.com", "password": "wonderland"})
+	emutest.WantError(t, r, http.StatusUnprocessableEntity, "jwt_template_claims_too_large")
+	if len(r.Body) > 1000 || !strings.Contains(string(r.Body), "JWT template") {
+		t.Fatalf("%s", r.Body)
+	}
 }

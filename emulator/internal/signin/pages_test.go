@@ -69,3 +69,17 @@ users:
 		emutest.WantError(t, srv.Do(t, http.MethodGet, "/authkit/login?flow=nope", nil), 400, "invalid_request")
 	})
 }
+
+// TestFavicon: the hosted pages link an icon the emulator serves, so a
+// browser logs no 404 on them (suites that forbid console errors).
+func TestFavicon(t *testing.T) {
+	t.Parallel()
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0})
+	r := srv.Do(t, http.MethodGet, "/favicon.ico", nil)
+	if r.Status != http.StatusOK || r.Header.Get("Content-Type") != "image/x-icon" || len(r.Body) < 22 || string(r.Body[:4]) != "\x00\x00\x01\x00" {
+		t.Fatalf("%d %v %q", r.Status, r.Header, r.Body)
+	}
+	b := emutest.NewBrowser(t, srv, emutest.AppCallback)
+	b.Visit("/user_management/authorize?client_id=" + emutest.EnvClientID + "&response_type=code&provider=authkit&redirect_uri=" + url.QueryEscape(emutest.AppCallback))
+	b.ExpectPage(`<link rel="icon" href="/favicon.ico">`)
+}

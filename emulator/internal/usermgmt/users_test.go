@@ -78,3 +78,80 @@ func TestUsersAPI(t *testing.T) {
 		t.Fatalf("after reset: %d users", n)
 	}
 }
+
+// TestUserFieldLimits: a field over its limit is a 422 naming it (a
+// 200,000-character first name would otherwise grow every token and
+// answer carrying the user), and nothing changes.
+func TestUserFieldLimits(t *testing.T) {
+	t.Parallel()
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0})
+	long := strings.Repeat("x", 200_000)
+	cases := []struct {
+		name, method, path string
+		body               map[string]any
+		field, code        string
+	}{
+		{"create: first_name", http.MethodPost, "/user_management/users", map[string]any{"email": "long@example.com", "first_name": long}, "first_name", "too_long"},
+		{"update: first_name", http.MethodPut, "/user_management/users/" + emutest.AliceID, map[string]any{"first_name": long}, "first_name", "too_long"},
+		{"update: last_name", http.MethodPut, "/user_management/users/" + emutest.AliceID, map[string]any{"last_name": strings.Repeat("x", 257)}, "last_name", "too_long"},
+		{"update: locale", http.MethodPut, "/user_management/users/" + emutest.AliceID, map[string]any{"locale": strings.Repeat("x", 36)}, "locale", "too_long"},
+		{"create: external_id not ASCII", http.MethodPost, "/user_management/users", map[string]any{"email": "ext@example.com", "external_id": "crm:é"}, "external_id", "must_be_ascii"},
+		{"update: external_id over 128", http.MethodPut, "/user_management/users/" + emutest.AliceID, map[string]any{"external_id": strings.Repeat("x", 129)}, "external_id", "too_long"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := srv.API(t, tc.method, tc.path, tc.body)
+			emutest.WantError(t, r, http.StatusUnprocessableEntity, "invalid_request_parameters")
+			if !strings.Contains(string(r.Body), `{"field":"`+tc.field+`","code":"`+tc.code+`"}`) {
+				t.Fatalf("%s", r.Body)
+			}
+		})
+	}
+	u, err := srv.User(emutest.AliceID)
+	if err != nil || *u.FirstName != "Alice" {
+		t.Fatalf("Alice changed: %+v %v", u, err)
+	}
+}
+
+// TestPasswordHashCost: bcrypt hashes of cost 4 to 14 are accepted; a
+// cost of 31 (core-hours per check) is refused.
+func TestPasswordHashCost(t *testing.T) {
+	t.Parallel()
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0})
+	cost := func(c int) string { return fmt.Sprintf("$2a$%02d$", c) + strings.Repeat("A", 53) }
+	for _, tc := range []struct {
+		name   string
+		hash   string
+		status int
+	}{
+		{"cost 31 is refused", cost(31), http.StatusBadRequest},
+		{"cost 15 is refused", cost(15), http.StatusBadRequest},
+		{"cost 3 is refused", cost(3), http.StatusBadRequest},
+		{"cost 10 is accepted", "$2a$10$iZyCAWMow75LSXrcu/uvKeaJ6iIhmgHkHLNOalqnJhnG1kSHeREcC", http.StatusCreated},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := srv.API(t, http.MethodPost, "/user_management/users", map[string]any{"email": strings.ReplaceAll(tc.name, " ", "-") + "@example.com",
+				"password_hash": tc.hash, "password_hash_type": "bcrypt"})
+			if tc.status != http.StatusCreated {
+				emutest.WantError(t, r, tc.status, "invalid_password_hash")
+				return
+			}
+			emutest.WantJSON(t, r, tc.status)
+		})
+	}
+}
+
+// TestExternalIDsInPaths: an external id with characters a client encodes
+// (crm:42 as crm%3A42) is found, decoded once.
+func TestExternalIDsInPaths(t *testing.T) {
+	t.Parallel()
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0})
+	emutest.WantJSON(t, srv.API(t, http.MethodPut, "/user_management/users/"+emutest.AliceID, map[string]any{"external_id": "crm:42"}), 200)
+	if u := emutest.WantJSON(t, srv.API(t, http.MethodGet, "/user_management/users/external_id/crm%3A42", nil), 200); u["id"] != emutest.AliceID {
+		t.Fatalf("%v", u)
+	}
+	emutest.WantJSON(t, srv.API(t, http.MethodPut, "/organizations/"+emutest.AcmeID, map[string]any{"external_id": "sf@42"}), 200)
+	if o := emutest.WantJSON(t, srv.API(t, http.MethodGet, "/organizations/external_id/sf%4042", nil), 200); o["id"] != emutest.AcmeID {
+		t.Fatalf("%v", o)
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
@@ -69,5 +71,28 @@ func TestPagination(t *testing.T) {
 		t.Run("refused: "+bad, func(t *testing.T) {
 			emutest.WantError(t, srv.API(t, http.MethodGet, "/user_management/users?"+bad, nil), 422, "invalid_request_parameters")
 		})
+	}
+}
+
+// TestDeletedCursors: a cursor naming a deleted object keeps working for
+// the grace period, then is forgotten (the positions of everything ever
+// deleted are not kept forever): a 422 cursor_not_found.
+func TestDeletedCursors(t *testing.T) {
+	t.Parallel()
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0})
+	id := emutest.WantJSON(t, srv.API(t, http.MethodPost, "/user_management/users", map[string]any{"email": "gone@example.com"}), 201)["id"].(string)
+	if r := srv.API(t, http.MethodDelete, "/user_management/users/"+id, nil); r.Status != http.StatusOK {
+		t.Fatalf("delete: %d %s", r.Status, r.Body)
+	}
+	page := emutest.WantJSON(t, srv.API(t, http.MethodGet, "/user_management/users?limit=2&after="+id, nil), 200)
+	if n := len(page["data"].([]any)); n != 2 {
+		t.Fatalf("within the grace period the cursor still places the page: %d users", n)
+	}
+	srv.Clock().Advance(2 * time.Hour)
+	emutest.WantJSON(t, srv.API(t, http.MethodPost, "/user_management/users", map[string]any{"email": "sweeper@example.com"}), 201) // a write sweeps
+	r := srv.API(t, http.MethodGet, "/user_management/users?after="+id, nil)
+	emutest.WantError(t, r, http.StatusUnprocessableEntity, "invalid_request_parameters")
+	if !strings.Contains(string(r.Body), "cursor_not_found") {
+		t.Fatalf("%s", r.Body)
 	}
 }
