@@ -20,10 +20,16 @@ type world struct {
 	m2mSecret string
 	userID    string // a user with one membership, for minted sessions
 	orgID     string
+	// logged serves with the default flags (one log line per request at
+	// info) instead of --log-level warn.
+	logged bool
 }
 
 func (w *world) args() []string {
-	a := []string{"--log-level", "warn"}
+	var a []string
+	if !w.logged {
+		a = append(a, "--log-level", "warn")
+	}
 	if w.fixtures != "" {
 		a = append(a, "--fixtures", w.fixtures)
 	}
@@ -43,6 +49,14 @@ var defaultWorld = &world{
 	userID:    "user_01JGH00N0CRRAQG5E1V2EYRQ68", // Alice
 	orgID:     "org_01JGJ5PDQQYSQW43DAPDSPEJEY",  // Acme
 }
+
+// loggedWorld is the default world served with the default flags: what
+// `go run .` and the image do, logging every request.
+var loggedWorld = func() *world {
+	w := *defaultWorld
+	w.name, w.logged = "default world, default flags", true
+	return &w
+}()
 
 // Ids of the generated worlds (valid ULIDs: Crockford base32, no I L O U).
 const (

@@ -27,6 +27,7 @@ var scenarios = []scenario{
 	{"refresh", "refresh-token rotation at /user_management/authenticate vs one RSA-2048 signature", (*harness).refresh},
 	{"jwks", "GET /oauth2/jwks vs pre-rendered bytes", (*harness).jwks},
 	{"discovery", "GET /.well-known/openid-configuration vs pre-rendered bytes", (*harness).discovery},
+	{"logged", "introspection and JWKS with the default flags (a log line per request at info)", (*harness).logged},
 	{"logins100k", "RSS after 100,000 logins and a clock advance past every expiry", (*harness).logins100k},
 	{"soak", "mixed load (sign-in, refresh, introspection, users, lists, M2M) in one-minute windows: last / first, then RSS after eviction", (*harness).soak},
 }
@@ -143,8 +144,18 @@ func (h *harness) ratioTarget(scen, baseName string, emu, base *measured, ratio,
 	h.add(baseRow)
 }
 
-func (h *harness) introspect() error {
-	w := defaultWorld
+func (h *harness) introspect() error { return h.introspectIn(defaultWorld, "introspection (active token)") }
+
+// logged runs introspection and the JWKS against the emulator started with
+// the default flags: logging every request must stay cheap.
+func (h *harness) logged() error {
+	if err := h.introspectIn(loggedWorld, "introspection, default flags"); err != nil {
+		return err
+	}
+	return h.staticIn(loggedWorld, "JWKS, default flags", "/oauth2/jwks", "jwks.json", `"keys"`)
+}
+
+func (h *harness) introspectIn(w *world, scen string) error {
 	body := func(token string) []byte {
 		return form(url.Values{"client_id": {w.m2mID}, "client_secret": {w.m2mSecret}, "token": {token}})
 	}
@@ -160,7 +171,7 @@ func (h *harness) introspect() error {
 	if err != nil {
 		return err
 	}
-	h.ratioTarget("introspection (active token)", "(a) ParseForm→JSON", emu, base, ratio, 0.85, false)
+	h.ratioTarget(scen, "(a) ParseForm→JSON", emu, base, ratio, 0.85, false)
 	return nil
 }
 
@@ -251,7 +262,11 @@ func (h *harness) discovery() error {
 // static compares a GET of the emulator with the baseline serving the
 // same bytes (captured from the emulator at start).
 func (h *harness) static(scen, path, file, want string) error {
-	emu, base, ratio, err := h.pair(defaultWorld, func(p *proc) (func(int) (conn, error), error) {
+	return h.staticIn(defaultWorld, scen, path, file, want)
+}
+
+func (h *harness) staticIn(w *world, scen, path, file, want string) error {
+	emu, base, ratio, err := h.pair(w, func(p *proc) (func(int) (conn, error), error) {
 		return expect(fixed(http.MethodGet, p.url+path, "", nil), want), nil
 	}, func(p *proc) func(int) (conn, error) {
 		return expect(fixed(http.MethodGet, p.url+"/static/"+file, "", nil), want)
