@@ -144,7 +144,9 @@ func (h *harness) ratioTarget(scen, baseName string, emu, base *measured, ratio,
 	h.add(baseRow)
 }
 
-func (h *harness) introspect() error { return h.introspectIn(defaultWorld, "introspection (active token)") }
+func (h *harness) introspect() error {
+	return h.introspectIn(defaultWorld, "introspection (active token)")
+}
 
 // logged runs introspection and the JWKS against the emulator started with
 // the default flags: logging every request must stay cheap.

@@ -310,6 +310,18 @@ users: [{email: new@example.com, email_verified: true, password: pw}]
 	c.errCode(404, "entity_not_found", DELETE, "/user_management/users/"+daveID, nil)
 	c.call(200, DELETE, "/organizations/"+orgID, nil)
 
+	// The product areas beyond the core, one scenario each
+	// (contract_<area>_test.go), each on a fresh emulator through the same
+	// validating run.
+	for _, area := range []struct {
+		name string
+		run  func(*testing.T, *contractRun)
+	}{
+		{"events and webhooks", contractEvents},
+	} {
+		area.run(t, run)
+	}
+
 	c.step = "12 no API key"
 	for _, rt := range srv.Routes() {
 		op, ok := run.spec.operation(rt.Method, echoToConcrete(rt.Path))

@@ -4,6 +4,7 @@ import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/apikeys"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/authorization"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/control"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/oauth"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
@@ -31,12 +32,15 @@ func (s *Server) routeTable() []web.Route {
 		organizations.Routes,
 		authorization.Routes,
 		apikeys.Routes,
+		events.Routes,
 	} {
 		table = append(table, area(s.env)...)
 	}
 	table = append(table, control.Health(s.env))
 	if !s.cfg.DisableControl {
-		table = append(table, control.Routes(s.env)...)
+		table = append(table, control.Routes(s.env,
+			events.ControlRoutes(s.env, s.webhooks),
+		)...)
 	}
 	return table
 }

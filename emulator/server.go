@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/spec"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
@@ -42,6 +43,10 @@ type Config struct {
 	AllowedHosts []string
 	// Version is reported by the health endpoint.
 	Version string
+	// WebhookTransport carries webhook deliveries (nil:
+	// http.DefaultTransport). The testkit routes some URLs to in-process
+	// handlers through it.
+	WebhookTransport http.RoundTripper
 }
 
 // DefaultPublicURL is where the CLI listens by default.
@@ -57,6 +62,7 @@ type Server struct {
 	echo     *echo.Echo
 	routes   []web.Route
 	unserved *spec.Unserved
+	webhooks *events.Hub
 }
 
 // New builds a server from cfg. Invalid fixtures (including a signing key
@@ -75,6 +81,8 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.webhooks = events.NewHub(cfg.WebhookTransport, s.log)
+	s.webhooks.Attach(st)
 	if err := s.Reset(true); err != nil {
 		return nil, err
 	}
@@ -140,6 +148,11 @@ func (s *Server) unimplemented(c echo.Context) *web.Error {
 	return web.APIError(http.StatusNotImplemented, web.CodeNotImplemented,
 		op.Method+" "+op.Path+" (WorkOS operation "+op.ID+") is part of the WorkOS API but authkit-emulator does not emulate it.")
 }
+
+// Close stops the server's background work (webhook deliveries), waiting
+// for attempts in flight. The handler keeps answering; events are still
+// logged, but nothing is delivered after Close.
+func (s *Server) Close() { s.webhooks.Close() }
 
 // Handler is the emulator's whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.echo }

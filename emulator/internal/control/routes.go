@@ -22,8 +22,10 @@ func Health(env web.Env) web.Route {
 	return web.R(http.MethodGet, "/_emulator/health", web.GroupControl, web.Public, "health: {\"status\":\"ok\"}", health)
 }
 
-// Routes lists the control routes (without health).
-func Routes(env web.Env) []web.Route {
+// Routes lists the control routes (without health), followed by the
+// areas' own control routes (webhooks, directory provisioning, ...), which
+// the index lists too.
+func Routes(env web.Env, areas ...[]web.Route) []web.Route {
 	a := &api{env: env}
 	const g, ctl = web.GroupControl, web.Control
 	a.routes = []web.Route{
@@ -44,6 +46,9 @@ func Routes(env web.Env) []web.Route {
 		web.R(http.MethodGet, "/_emulator/keys", g, ctl, "published signing keys", a.keys),
 		web.R(http.MethodPost, "/_emulator/keys/rotate", g, ctl, "rotate to the next signing key", a.rotateKey),
 		web.R(http.MethodDelete, "/_emulator/keys/:kid", g, ctl, "retire a key that no longer signs", a.retireKey),
+	}
+	for _, r := range areas {
+		a.routes = append(a.routes, r...)
 	}
 	return a.routes
 }

@@ -47,6 +47,7 @@ func New(t testing.TB, cfg emulator.Config) *Server {
 	if err != nil {
 		t.Fatalf("emulator.New: %v", err)
 	}
+	t.Cleanup(srv.Close)
 	return &Server{Server: srv}
 }
 

@@ -6,7 +6,7 @@ package spec
 
 import "strings"
 
-//go:generate go run ../specgen -spec ../../../reference/workos-openapi.yaml -out operations.go
+//go:generate go run ../specgen -spec ../../../reference/workos-openapi.yaml -out operations.go -events-out ../../../fixtures/event_types.go
 
 // Operation is one operation of WorkOS's OpenAPI spec.
 type Operation struct {

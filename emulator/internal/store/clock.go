@@ -15,6 +15,9 @@ type Clock struct {
 	frozen bool
 	at     time.Time     // the frozen time
 	offset time.Duration // added to wall time while running
+	// onChange runs after every Set, Advance and Real (the webhook
+	// dispatcher waits on the clock for retries).
+	onChange func()
 }
 
 // NewClock returns a clock running with wall time, or frozen at start when
@@ -39,6 +42,7 @@ func (c *Clock) Now() time.Time {
 
 // Set freezes the clock at t: it stays there until Advance, Set or Real.
 func (c *Clock) Set(t time.Time) {
+	defer c.changed()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.frozen, c.at, c.offset = true, t.UTC(), 0
@@ -47,6 +51,7 @@ func (c *Clock) Set(t time.Time) {
 // Advance moves the clock forward by d (backward for a negative d), frozen
 // or running; a running clock keeps running from the new time.
 func (c *Clock) Advance(d time.Duration) {
+	defer c.changed()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.frozen {
@@ -58,9 +63,21 @@ func (c *Clock) Advance(d time.Duration) {
 
 // Real returns the clock to wall time, dropping any freeze or offset.
 func (c *Clock) Real() {
+	defer c.changed()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.frozen, c.at, c.offset = false, time.Time{}, 0
+}
+
+// changed tells the listener the clock moved. It runs after the clock's
+// lock is released.
+func (c *Clock) changed() {
+	c.mu.Lock()
+	fn := c.onChange
+	c.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
 }
 
 // Frozen reports whether the clock is frozen, for the control plane's answer.
@@ -88,4 +105,11 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Timer fires after d of real time (the webhook dispatcher's wait for the
+// next retry on a running clock); stop releases it early.
+func Timer(d time.Duration) (fired <-chan time.Time, stop func() bool) {
+	t := time.NewTimer(d)
+	return t.C, t.Stop
 }

@@ -42,6 +42,7 @@ func (s *Store) Reset(resetClock bool, seed SeedFunc) error {
 	}
 	s.ids.reseed(s.seed, "ids")
 	s.reqIDs.reseed(s.seed, "requests")
+	s.eventIDs.reseed(s.seed, "events")
 	now := s.clock.Now()
 	tx := &Tx{st: s, w: newWorld(s.cfg, s.ring, now), now: now, write: true}
 	tx.w.fixtures = s.loaded
@@ -67,7 +68,11 @@ func (s *Store) Reset(resetClock bool, seed SeedFunc) error {
 		}
 	}
 	s.mu.Lock()
+	old := s.w
 	s.w = tx.w
+	if old != nil {
+		old.deliveryChanged() // waiters on the old world's deliveries look again
+	}
 	s.mu.Unlock()
 	s.journal.reset()
 	s.faults.Clear()
@@ -115,16 +120,7 @@ func (s *Store) AddFixtures(ctx context.Context, data []byte, name string, seed 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// The tail of each merged list is what this document added.
-	fresh := &fixtures.Set{
-		Applications:  merged.Applications[len(base.Applications):],
-		Users:         merged.Users[len(base.Users):],
-		Organizations: merged.Organizations[len(base.Organizations):],
-		Roles:         merged.Roles[len(base.Roles):],
-		Permissions:   merged.Permissions[len(base.Permissions):],
-		Memberships:   merged.Memberships[len(base.Memberships):],
-		Sessions:      merged.Sessions[len(base.Sessions):],
-	}
+	fresh := merged.Tail(base)
 	err = s.Write(func(tx *Tx) error {
 		if err := tx.conflicts(fresh); err != nil {
 			return err
@@ -153,9 +149,7 @@ func (s *Store) AddFixtures(ctx context.Context, data []byte, name string, seed 
 			return nil, err
 		}
 	}
-	return Added{"applications": len(fresh.Applications), "users": len(fresh.Users),
-		"organizations": len(fresh.Organizations), "roles": len(fresh.Roles), "permissions": len(fresh.Permissions),
-		"memberships": len(fresh.Memberships), "sessions": len(fresh.Sessions)}, nil
+	return Added(fresh.Counts()), nil
 }
 
 // addFixtures puts a set's objects into the world.
@@ -231,6 +225,10 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		}
 		tx.addMembership(&Membership{ID: m.ID, UserID: m.UserID, OrgID: m.OrganizationID,
 			Roles: append([]string(nil), m.RoleSlugs()...), Status: m.Status, CreatedAt: now, UpdatedAt: now})
+	}
+	// The sections of the rest of WorkOS, one call per area.
+	if err := tx.seedWebhookEndpoints(set.WebhookEndpoints); err != nil {
+		return err
 	}
 	return nil
 }

@@ -26,8 +26,11 @@ type Store struct {
 	// request ids (see entropy).
 	ids    *entropy
 	reqIDs *entropy
-	seed   int64
-	start  time.Time // the clock's initial frozen time, zero when real
+	// eventIDs numbers events and signs nothing else: emitting events must
+	// not shift the ids and tokens a scenario got before events existed.
+	eventIDs *entropy
+	seed     int64
+	start    time.Time // the clock's initial frozen time, zero when real
 	// loaded is the fixture set the environment was built from; reset goes
 	// back to it.
 	loaded *fixtures.Set
@@ -46,8 +49,11 @@ type Store struct {
 
 	journal *Journal
 	faults  *Faults
-	memo    sync.Map
-	txs     sync.Pool // transactions, recycled
+	// deliveries wakes the webhook dispatcher; the deliveries themselves
+	// are world state.
+	deliveries *deliveryQueue
+	memo       sync.Map
+	txs        sync.Pool // transactions, recycled
 }
 
 // Options are what a Store is built from.
@@ -86,6 +92,9 @@ func New(o Options) (*Store, error) {
 	s.txs.New = func() any { return new(Tx) }
 	s.ids = newEntropy(s.seed, "ids")
 	s.reqIDs = newEntropy(s.seed, "requests")
+	s.eventIDs = newEntropy(s.seed, "events")
+	s.deliveries = newDeliveryQueue()
+	s.clock.onChange = s.deliveries.wake
 	return s, nil
 }
 
@@ -139,10 +148,20 @@ func (s *Store) Write(fn func(tx *Tx) error) error {
 		defer s.mu.Unlock() // a panicking handler must not leave the world locked
 		tx.st, tx.w, tx.now, tx.write = s, s.w, s.clock.Now(), true
 		err = fn(tx)
+		if err == nil {
+			tx.commitEvents()
+		}
 		release = tx.w.sweep(tx.now)
 	}()
+	queued := tx.queued
 	*tx = Tx{}
 	s.txs.Put(tx)
+	if queued {
+		if fn := s.deliveries.onQueued; fn != nil {
+			fn()
+		}
+		s.deliveries.wake()
+	}
 	if release {
 		// After a big sweep, hand freed memory back to the OS so the
 		// process's RSS follows its live state.
@@ -158,6 +177,10 @@ type Tx struct {
 	w     *World
 	now   time.Time
 	write bool
+	// emitted are the events of a write, committed when it succeeds.
+	emitted []pendingEvent
+	// queued is set when the commit queued webhook deliveries.
+	queued bool
 }
 
 // Now is the instance clock's time when the transaction started.

@@ -75,6 +75,10 @@ type World struct {
 	// jwtTemplate adds custom claims to User Management tokens (nil: none).
 	jwtTemplate *JWTTemplate
 
+	events    eventLog
+	webhooks  webhooks
+	delivered deliveries
+
 	// createdAt is when the world was built.
 	createdAt time.Time
 	// evictions schedules expired records for removal (see evict.go).
@@ -105,6 +109,7 @@ func newWorld(cfg *Config, ring *keys.Ring, now time.Time) *World {
 		invitations: map[string]*Invitation{}, invitationsByToken: map[string]*Invitation{},
 		orgAPIKeys: map[string]*OrgAPIKey{},
 		seqByID:    map[string]uint64{}, touchedUsers: map[string]bool{},
+		events: newEventLog(), webhooks: newWebhooks(), delivered: newDeliveries(),
 	}
 }
 

@@ -44,6 +44,9 @@ type Error struct {
 type FieldError struct {
 	Field string `json:"field"`
 	Code  string `json:"code"`
+	// Message explains the failure where WorkOS documents one (the
+	// webhook endpoint API).
+	Message string `json:"message,omitempty"`
 }
 
 // Error describes the error for logs; clients see the rendered body.

@@ -211,7 +211,7 @@ func (o Object) Get(key string) any {
 // Marshal is json.Marshal without HTML escaping: WorkOS bodies carry URLs
 // with '&' that must stay readable, and tokens are compared as bytes.
 func Marshal(v any) ([]byte, error) {
-	if o, ok := v.(Object); ok {
+	if o, ok := v.(Appender); ok {
 		return o.AppendJSON(make([]byte, 0, 512))
 	}
 	var b bytes.Buffer

@@ -130,3 +130,6 @@ func (m *Members) StrMap(k string, v map[string]string) {
 	}
 	m.B = append(m.B, '}')
 }
+
+// Raw writes a member whose value is already encoded JSON.
+func (m *Members) Raw(k string, v []byte) { m.key(k); m.B = append(m.B, v...) }

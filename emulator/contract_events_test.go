@@ -1,0 +1,48 @@
+package emulator_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/emutest"
+)
+
+// contractEvents drives the Events API and the webhook endpoints: the
+// events a realistic sequence of changes emits must validate against the
+// spec's EventSchema (one variant per event type).
+func contractEvents(t *testing.T, run *contractRun) {
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0})
+	c := run.client(srv.Handler())
+	const GET, POST, PUT, PATCH, DELETE = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
+
+	c.step = "events 1 webhook endpoints"
+	we := c.json(201, POST, "/webhook_endpoints", map[string]any{"endpoint_url": "https://app.test/webhooks", "events": []string{"user.created", "user.deleted"}})
+	weID := we["id"].(string)
+	c.errCode(409, "duplicate_endpoint", POST, "/webhook_endpoints", map[string]any{"endpoint_url": "https://app.test/webhooks", "events": []string{"user.created"}})
+	c.errCode(422, "invalid_url", POST, "/webhook_endpoints", map[string]any{"endpoint_url": "not a url", "events": []string{"user.created"}})
+	c.errCode(422, "invalid_request_parameters", POST, "/webhook_endpoints", map[string]any{"endpoint_url": "https://app.test/other", "events": []string{"user.exploded"}},
+		invalidBecause("user.exploded is not in the spec's enum"))
+	c.json(200, GET, "/webhook_endpoints?limit=5", nil)
+	c.json(200, PATCH, "/webhook_endpoints/"+weID, map[string]any{"status": "disabled", "events": []string{"organization.created"}})
+	c.errCode(404, "entity_not_found", PATCH, "/webhook_endpoints/we_"+ctMissing, map[string]any{"status": "enabled"})
+
+	c.step = "events 2 changes that emit"
+	user := c.json(201, POST, "/user_management/users", map[string]any{"email": "erin@example.com", "first_name": "Erin"})
+	c.json(200, PUT, "/user_management/users/"+user["id"].(string), map[string]any{"last_name": "Example"})
+	org := c.json(201, POST, "/organizations", map[string]any{"name": "Events Inc"})
+	c.json(201, POST, "/user_management/organization_memberships", map[string]any{"user_id": user["id"], "organization_id": org["id"]})
+
+	c.step = "events 3 the log"
+	c.json(200, GET, "/events?limit=100", nil)
+	c.json(200, GET, "/events?"+url.Values{"events": {"user.created", "user.updated"}, "order": {"desc"}}.Encode(), nil)
+	c.json(200, GET, "/events?organization_id="+org["id"].(string)+"&range_start=2025-01-01T00:00:00Z&range_end=2030-01-01T00:00:00Z", nil)
+	c.errCode(400, "organization_not_found", GET, "/events?organization_id=org_"+ctMissing, nil)
+	c.errCode(422, "invalid_request_parameters", GET, "/events?range_start=yesterday", nil)
+
+	c.step = "events 4 deletions"
+	c.call(204, DELETE, "/webhook_endpoints/"+weID, nil)
+	c.errCode(404, "entity_not_found", DELETE, "/webhook_endpoints/"+weID, nil)
+	_ = PUT
+}
