@@ -41,8 +41,33 @@ func contractEvents(t *testing.T, run *contractRun) {
 	c.errCode(400, "organization_not_found", GET, "/events?organization_id=org_"+ctMissing, nil)
 	c.errCode(422, "invalid_request_parameters", GET, "/events?range_start=yesterday", nil)
 
+	c.allEvents()
+
 	c.step = "events 4 deletions"
 	c.call(204, DELETE, "/webhook_endpoints/"+weID, nil)
 	c.errCode(404, "entity_not_found", DELETE, "/webhook_endpoints/"+weID, nil)
 	_ = PUT
+}
+
+// allEvents pages through the whole event log (so the validator sees every
+// event's data against its EventSchema variant) and returns how many
+// events there were, with the types seen in the test log.
+func (c *contractClient) allEvents() int {
+	c.t.Helper()
+	n, after := 0, ""
+	types := map[string]int{}
+	for {
+		page := c.json(200, http.MethodGet, "/events?limit=100&after="+after, nil)
+		for _, e := range page["data"].([]any) {
+			types[e.(map[string]any)["event"].(string)]++
+			n++
+		}
+		next, _ := page["list_metadata"].(map[string]any)["after"].(string)
+		if next == "" {
+			break
+		}
+		after = next
+	}
+	c.t.Logf("[%s] %d events: %v", c.step, n, types)
+	return n
 }

@@ -310,6 +310,11 @@ users: [{email: new@example.com, email_verified: true, password: pw}]
 	c.errCode(404, "entity_not_found", DELETE, "/user_management/users/"+daveID, nil)
 	c.call(200, DELETE, "/organizations/"+orgID, nil)
 
+	c.step = "11b the events of everything above"
+	if n := c.allEvents(); n < 30 {
+		t.Errorf("the scenario emitted %d events: expected every change above to emit one", n)
+	}
+
 	// The product areas beyond the core, one scenario each
 	// (contract_<area>_test.go), each on a fresh emulator through the same
 	// validating run.

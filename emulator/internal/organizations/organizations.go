@@ -154,6 +154,7 @@ func (a *api) create(c echo.Context) error {
 			AllowProfilesOutsideOrganization: f.allowOutside, CreatedAt: now, UpdatedAt: now}
 		setDomains(tx, o, f.domains)
 		tx.AddOrg(o)
+		tx.EmitOrg("organization.created", o)
 		return o.Object(), nil
 	})
 }
@@ -217,6 +218,7 @@ func (a *api) update(c echo.Context) error {
 			o.AllowProfilesOutsideOrganization = f.allowOutside
 		}
 		o.Metadata, o.UpdatedAt = metadata, tx.Now()
+		tx.EmitOrg("organization.updated", o)
 		return o.Object(), nil
 	})
 }

@@ -46,12 +46,19 @@ func magicAuthGrant(r tokenRequest) error {
 	err := r.st.Write(func(tx *store.Tx) error {
 		var err error
 		userID, err = RedeemMagicCode(tx, r.b.Param("email"), r.b.Param("code"))
+		if err != nil {
+			var known string
+			if u := tx.UserByEmail(r.b.Param("email")); u != nil {
+				known = u.ID
+			}
+			authenticated(tx, "magic_auth", r.endUser(), known, r.b.Param("email"), err)
+		}
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	return r.signIn(store.Attempt{UserID: userID, Method: "MagicAuth", EmailVerified: true})
+	return r.signIn(store.Attempt{UserID: userID, Method: "MagicAuth", EmailVerified: true, Verified: "magic_auth"})
 }
 
 // continuePending applies the step a pending sign-in waits for (reasons)
@@ -68,6 +75,7 @@ func (r *tokenRequest) continuePending(waitingFor string, reasons []store.Step, 
 			return web.APIError(http.StatusBadRequest, "invalid_pending_authentication_token", "This pending authentication is not waiting for "+waitingFor+".")
 		}
 		a = pa.Attempt
+		a.Verified = ""
 		if err := apply(tx, pa, &a); err != nil {
 			return err
 		}
@@ -88,8 +96,9 @@ func emailVerificationGrant(r tokenRequest) error {
 	}
 	return r.continuePending("e-mail verification", []store.Step{store.StepVerifyEmail},
 		func(tx *store.Tx, pa *store.PendingAuth, a *store.Attempt) error {
-			a.EmailVerified = true
+			a.EmailVerified, a.Verified = true, "email_verification"
 			if ce := tx.Redeem(tx.OutboxEntry(pa.EmailVerificationID, store.KindEmailVerification), r.b.Param("code")); ce != "" {
+				authenticated(tx, "email_verification", r.endUser(), a.UserID, "", CodeError(ce))
 				return CodeError(ce)
 			}
 			return nil
@@ -103,8 +112,12 @@ func totpGrant(r tokenRequest) error {
 	}
 	return r.continuePending("MFA", []store.Step{store.StepMFAChallenge, store.StepMFAEnroll},
 		func(tx *store.Tx, pa *store.PendingAuth, a *store.Attempt) error {
-			a.MFADone = true
-			return VerifyChallenge(tx, r.b.Param("authentication_challenge_id"), pa.Attempt.UserID, r.b.Param("code"))
+			a.MFADone, a.Verified = true, "mfa"
+			err := VerifyChallenge(tx, r.b.Param("authentication_challenge_id"), pa.Attempt.UserID, r.b.Param("code"))
+			if err != nil {
+				authenticated(tx, "mfa", r.endUser(), a.UserID, "", err)
+			}
+			return err
 		})
 }
 

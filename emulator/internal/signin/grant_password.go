@@ -13,20 +13,26 @@ func passwordGrant(r tokenRequest) error {
 	if err := r.b.Required("email", "password"); err != nil {
 		return err
 	}
-	id := checkPassword(r.st, r.b.Param("email"), r.b.Param("password"))
+	email := r.b.Param("email")
+	id, known := checkPassword(r.st, email, r.b.Param("password"))
 	if id == "" {
-		return web.APIError(http.StatusBadRequest, web.CodeInvalidCredentials, "Invalid credentials.")
+		err := web.APIError(http.StatusBadRequest, web.CodeInvalidCredentials, "Invalid credentials.")
+		_ = r.st.Write(func(tx *store.Tx) error {
+			authenticated(tx, "password", r.endUser(), known, email, err)
+			return nil
+		})
+		return err
 	}
-	return r.signIn(store.Attempt{UserID: id, Method: "Password"})
+	return r.signIn(store.Attempt{UserID: id, Method: "Password", Verified: "password"})
 }
 
 // checkPassword is the id of the user email names when pw is their
-// password, else "".
-func checkPassword(st *store.Store, email, pw string) string {
+// password, else ""; known is the user email names, if any.
+func checkPassword(st *store.Store, email, pw string) (id, known string) {
 	var cr store.Credentials
 	_ = st.Read(func(tx *store.Tx) error { cr = tx.CredentialsOf(email); return nil })
 	if cr.UserID != "" && cr.Check(pw) {
-		return cr.UserID
+		return cr.UserID, cr.UserID
 	}
-	return ""
+	return "", cr.UserID
 }

@@ -30,16 +30,16 @@ func (e *engine) loginSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var passwordUser string // checked outside the transaction: bcrypt is slow
+	var pw passwordCheck // checked outside the transaction: bcrypt is slow
 	if form.Param("action") == "password" {
-		passwordUser = checkPassword(st, form.Param("email"), form.Param("password"))
+		pw.userID, pw.known = checkPassword(st, form.Param("email"), form.Param("password"))
 	}
 	var out outcome
 	_ = st.Write(func(tx *store.Tx) error {
 		if f, err := flowFor(tx, form.Param("flow")); err != nil {
 			out.err = err
 		} else {
-			out = loginAction(tx, f, &form, passwordUser)
+			out = loginAction(tx, f, &form, pw, browserUser(c))
 		}
 		return nil
 	})
@@ -62,9 +62,13 @@ func SendMagicAuth(tx *store.Tx, email string) *store.OutboxEntry {
 	return tx.SendCode(store.KindMagicAuth, "magic_auth_", u)
 }
 
-// loginAction applies one submitted form to the flow; passwordUser is the
-// user a "password" action's credentials named ("" when wrong).
-func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, passwordUser string) outcome {
+// passwordCheck is the outcome of a "password" action's credentials: the
+// user they sign in (userID, "" when wrong) and the user the e-mail names
+// (known), for the event.
+type passwordCheck struct{ userID, known string }
+
+// loginAction applies one submitted form to the flow, for the browser who.
+func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, pw passwordCheck, who endUser) outcome {
 	again := func(step, msg string) outcome { return outcome{page: page(tx, f, step, msg)} }
 	switch form.Param("action") {
 	case "verify_email", "mfa", "mfa_enroll", "organization":
@@ -74,32 +78,38 @@ func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, passwordUser 
 	}
 	switch form.Param("action") {
 	case "password":
-		if passwordUser == "" {
+		if pw.userID == "" {
 			f.LoginHint = form.Param("email")
+			authenticated(tx, "password", who, pw.known, form.Param("email"),
+				web.APIError(http.StatusBadRequest, web.CodeInvalidCredentials, "Invalid credentials."))
 			return again("sign-in", "Incorrect email or password.")
 		}
-		signInFlow(f, passwordUser, "Password")
+		authenticated(tx, "password", who, pw.userID, "", nil)
+		signInFlow(f, pw.userID, "Password")
 	case "continue":
 		u := tx.User(form.Param("user_id"))
 		if u == nil {
 			return again("sign-in", "That user no longer exists.")
 		}
+		authenticated(tx, "password", who, u.ID, "", nil)
 		signInFlow(f, u.ID, "Password")
 	case "signup":
-		email, pw := strings.TrimSpace(form.Param("email")), form.Param("password")
+		email, password := strings.TrimSpace(form.Param("email")), form.Param("password")
 		f.LoginHint = email
 		switch {
 		case fixtures.CheckEmail(email) != nil || len(email) > fixtures.MaxEmailLength:
 			return again("sign-up", "Enter a valid email address.")
-		case pw == "":
+		case password == "":
 			return again("sign-up", "Choose a password.")
-		case len(pw) > fixtures.MaxPasswordLength || len(form.Param("first_name")) > fixtures.MaxNameLength || len(form.Param("last_name")) > fixtures.MaxNameLength:
+		case len(password) > fixtures.MaxPasswordLength || len(form.Param("first_name")) > fixtures.MaxNameLength || len(form.Param("last_name")) > fixtures.MaxNameLength:
 			return again("sign-up", "A field is too long.")
 		case tx.UserByEmail(email) != nil:
 			return again("sign-up", "An account with this email already exists: sign in instead.")
 		}
-		u := tx.NewUser(email)
-		u.FirstName, u.LastName, u.Password = form.Param("first_name"), form.Param("last_name"), []byte(pw)
+		u := tx.NewUserWith(email, func(u *store.User) {
+			u.FirstName, u.LastName, u.Password = form.Param("first_name"), form.Param("last_name"), []byte(password)
+		})
+		authenticated(tx, "password", who, u.ID, "", nil)
 		signInFlow(f, u.ID, "Password")
 	case "magic_send":
 		email := strings.TrimSpace(form.Param("email"))
@@ -112,28 +122,42 @@ func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, passwordUser 
 	case "magic_verify":
 		userID, err := RedeemMagicCode(tx, f.MagicEmail, form.Param("code"))
 		if err != nil {
+			var known string
+			if u := tx.UserByEmail(f.MagicEmail); u != nil {
+				known = u.ID
+			}
+			authenticated(tx, "magic_auth", who, known, f.MagicEmail, err)
 			return again("magic", web.Text(err))
 		}
+		authenticated(tx, "magic_auth", who, userID, "", nil)
 		signInFlow(f, userID, "MagicAuth")
 		f.Attempt.EmailVerified = true
 	case "verify_email":
 		if ce := tx.Redeem(tx.OutboxEntry(f.EmailCodeID, store.KindEmailVerification), form.Param("code")); ce != "" {
+			authenticated(tx, "email_verification", who, f.Attempt.UserID, "", CodeError(ce))
 			return again("verify-email", web.Text(CodeError(ce)))
 		}
-		if u := tx.User(f.Attempt.UserID); u != nil {
+		authenticated(tx, "email_verification", who, f.Attempt.UserID, "", nil)
+		if u := tx.User(f.Attempt.UserID); u != nil && !u.EmailVerified {
 			u.EmailVerified, u.UpdatedAt = true, tx.Now()
+			tx.EmitUser("user.updated", u)
 		}
 		f.Attempt.EmailVerified = true
 	case "mfa":
 		if err := VerifyChallenge(tx, f.ChallengeID, f.Attempt.UserID, form.Param("code")); err != nil {
 			f.ChallengeID = "" // a fresh challenge for the next try
+			authenticated(tx, "mfa", who, f.Attempt.UserID, "", err)
 			return advance(tx, f, web.Text(err))
 		}
+		authenticated(tx, "mfa", who, f.Attempt.UserID, "", nil)
 		f.Attempt.MFADone = true
 	case "mfa_enroll":
 		if !TOTPValid(f.EnrollSecret, form.Param("code"), tx.Now()) {
+			authenticated(tx, "mfa", who, f.Attempt.UserID, "",
+				web.APIError(http.StatusBadRequest, "invalid_one_time_code", "The TOTP code is invalid."))
 			return again("mfa-enroll", "That code is not valid for this secret.")
 		}
+		authenticated(tx, "mfa", who, f.Attempt.UserID, "", nil)
 		tx.AddFactor(f.Attempt.UserID, f.EnrollSecret, "authkit-emulator", tx.User(f.Attempt.UserID).Email)
 		f.Attempt.MFADone = true
 	case "organization":

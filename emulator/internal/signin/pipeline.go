@@ -61,6 +61,10 @@ func nextStep(tx *store.Tx, a *store.Attempt) (store.Step, error) {
 func complete(ctx context.Context, st *store.Store, a store.Attempt) (wire.Object, error) {
 	var ss store.Session
 	err := st.Write(func(tx *store.Tx) error {
+		if a.Verified != "" {
+			authenticated(tx, a.Verified, endUser{ip: a.IP, userAgent: a.UserAgent}, a.UserID, "", nil)
+			a.Verified = "" // the pending sign-in, if any, has not verified anything yet
+		}
 		step, err := nextStep(tx, &a)
 		if err != nil {
 			return err
@@ -131,12 +135,14 @@ func newSession(tx *store.Tx, a store.Attempt) *store.Session {
 		Family: store.FamilyUM, Status: fixtures.SessionActive, AuthMethod: sessionAuthMethod(a.Method), CreatedAt: now, LastActive: now,
 		UpdatedAt: now, RefreshToken: tx.Token(store.RefreshTokenLength), IPAddress: a.IP, UserAgent: a.UserAgent}
 	tx.AddSession(ss)
+	tx.EmitSession("session.created", ss)
 	u := tx.User(a.UserID)
 	signedIn := now
 	u.LastSignInAt = &signedIn
 	if a.EmailVerified && !u.EmailVerified {
 		u.EmailVerified = true
 		u.UpdatedAt = now
+		tx.EmitUser("user.updated", u)
 	}
 	tx.DropPendingOf(a.UserID)
 	return ss

@@ -162,3 +162,8 @@ func (r *tokenRequest) respond(body wire.Object, err error) error {
 	}
 	return web.JSON(r.c, http.StatusOK, body)
 }
+
+// endUser is who the sign-in is for, as the application reports it.
+func (r *tokenRequest) endUser() endUser {
+	return endUser{ip: r.b.Param("ip_address"), userAgent: r.b.Param("user_agent")}
+}

@@ -12,9 +12,10 @@ import (
 
 // The event log: every state change appends the WorkOS event it causes
 // (design.md §9b), in commit order, inside the transaction that made the
-// change. Handlers call tx.Emit while they change the world; the events
-// join the log only when the transaction succeeds, so a refused request
-// leaves no event behind.
+// change. Handlers call tx.Emit where they change the world (or where a
+// sign-in fails: authentication.*_failed), and the events join the log
+// when the transaction ends. A request refused before it changed anything
+// emitted nothing, so it leaves no event behind.
 
 // Event log bounds. WorkOS keeps events for 30 days; the emulator keeps
 // them as long (by the instance clock) and at most MaxEvents of them, the
@@ -65,7 +66,7 @@ type pendingEvent struct {
 // Emit records that the transaction's change caused event typ (a WorkOS
 // event name) concerning organization org ("" for none), with data (a
 // WorkOS object, rendered now). The event joins the log, and the webhook
-// queue, when the transaction commits.
+// queue, when the transaction ends.
 func (tx *Tx) Emit(typ, org string, data any) {
 	if !tx.write {
 		panic("store: Emit in a read transaction")
@@ -172,7 +173,7 @@ func popIn(m map[string]*eventQueue, key string, e *Event) {
 	}
 }
 
-// commitEvents moves a successful transaction's events into the log, and
+// commitEvents moves a write transaction's events into the log, and
 // queues their webhook deliveries.
 func (tx *Tx) commitEvents() {
 	if len(tx.emitted) == 0 {

@@ -130,6 +130,7 @@ func (s *Store) AddFixtures(ctx context.Context, data []byte, name string, seed 
 		}
 		tx.w.fixtures = merged
 		tx.seedFactors(fresh.Users)
+		tx.emitAdded(fresh)
 		return nil
 	})
 	if err != nil {
@@ -139,7 +140,9 @@ func (s *Store) AddFixtures(ctx context.Context, data []byte, name string, seed 
 		var sd SessionSeed
 		err := s.Write(func(tx *Tx) error {
 			var err error
-			sd, err = tx.seedSession(&fresh.Sessions[i])
+			if sd, err = tx.seedSession(&fresh.Sessions[i]); err == nil && sd.Session.Status == fixtures.SessionActive {
+				tx.EmitSession("session.created", sd.Session)
+			}
 			return err
 		})
 		if err != nil {
@@ -325,4 +328,19 @@ func (tx *Tx) conflicts(add *fixtures.Set) error {
 		return ps
 	}
 	return nil
+}
+
+// emitAdded emits the created events of the core sections a run-time
+// addition brought (the world's initial fixtures emit nothing: they are
+// where the log starts). Other areas' seeders emit their own.
+func (tx *Tx) emitAdded(set *fixtures.Set) {
+	for i := range set.Organizations {
+		tx.EmitOrg("organization.created", tx.Org(set.Organizations[i].ID))
+	}
+	for i := range set.Users {
+		tx.EmitUser("user.created", tx.User(set.Users[i].ID))
+	}
+	for i := range set.Memberships {
+		tx.EmitMembership("organization_membership.created", tx.Membership(set.Memberships[i].ID))
+	}
 }

@@ -101,12 +101,16 @@ func (tx *Tx) AcceptInvitation(inv *Invitation, u *User) bool {
 			roles = []string{inv.RoleSlug}
 		}
 		if m := tx.MembershipOf(u.ID, inv.OrgID); m != nil {
-			m.Status, m.UpdatedAt = fixtures.MembershipActive, tx.now
+			if m.Status != fixtures.MembershipActive {
+				m.Status, m.UpdatedAt = fixtures.MembershipActive, tx.now
+				tx.EmitMembership("organization_membership.updated", m)
+			}
 		} else {
 			tx.NewMembership(u.ID, inv.OrgID, roles, fixtures.MembershipActive)
 		}
 	}
 	accepted := tx.now
 	inv.State, inv.AcceptedAt, inv.AcceptedUserID, inv.UpdatedAt = InvitationAccepted, &accepted, u.ID, tx.now
+	tx.EmitInvitation("invitation.accepted", inv)
 	return true
 }

@@ -65,6 +65,7 @@ func (tx *Tx) NewMembership(userID, orgID string, roles []string, status string)
 	m := &Membership{ID: tx.NewID(fixtures.PrefixMembership), UserID: userID, OrgID: orgID, Roles: roles, Status: status,
 		CreatedAt: tx.now, UpdatedAt: tx.now}
 	tx.addMembership(m)
+	tx.EmitMembership("organization_membership.created", m)
 	return m
 }
 
@@ -85,6 +86,7 @@ func (tx *Tx) DeleteMembership(m *Membership) {
 	w.userMemberships[m.UserID] = without1(w.userMemberships[m.UserID], m)
 	w.orgMemberships[m.OrgID] = without1(w.orgMemberships[m.OrgID], m)
 	w.forgetSeq(m.ID, tx.now)
+	tx.EmitMembership("organization_membership.deleted", m)
 }
 
 // DefaultRoles is what a membership gets when no role is named: the

@@ -124,4 +124,5 @@ func (tx *Tx) DeleteOrg(o *Organization) {
 	}
 	w.orgOrder = without1(w.orgOrder, o)
 	w.forgetSeq(o.ID, tx.now)
+	tx.EmitOrg("organization.deleted", o)
 }

@@ -73,6 +73,7 @@ func (tx *Tx) SendCode(kind, prefix string, u *User) *OutboxEntry {
 	e := &OutboxEntry{ID: tx.NewID(prefix), Kind: kind, UserID: u.ID, Email: u.Email, Code: tx.Digits(6),
 		CreatedAt: tx.now, ExpiresAt: tx.now.Add(CodeTTL)}
 	tx.Send(e)
+	tx.EmitCodeCreated(e)
 	return e
 }
 

@@ -127,6 +127,9 @@ func (tx *Tx) EndSession(ss *Session, status string) {
 	ss.EndedAt = &now
 	ss.UpdatedAt = now
 	tx.w.expireAt(now, evictSession, ss.ID)
+	if status == fixtures.SessionRevoked {
+		tx.EmitSession("session.revoked", ss)
+	}
 }
 
 // SessionObject renders the WorkOS session object.

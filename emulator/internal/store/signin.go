@@ -15,6 +15,10 @@ type Attempt struct {
 	MFADone       bool
 	InvitationID  string
 	IP, UserAgent string
+	// Verified is the factor the current request just verified (password,
+	// magic_auth, email_verification, mfa, ...): the sign-in step that
+	// consumes the attempt emits its authentication.*_succeeded event.
+	Verified string
 }
 
 // Step is what a sign-in needs next.

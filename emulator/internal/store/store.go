@@ -148,9 +148,11 @@ func (s *Store) Write(fn func(tx *Tx) error) error {
 		defer s.mu.Unlock() // a panicking handler must not leave the world locked
 		tx.st, tx.w, tx.now, tx.write = s, s.w, s.clock.Now(), true
 		err = fn(tx)
-		if err == nil {
-			tx.commitEvents()
-		}
+		// The world has no rollback (handlers check before they change),
+		// so what fn changed stays, even when it then refused the request
+		// (a sign-in interrupted for MFA keeps its pending token): the
+		// events of those changes, and failure events, are committed too.
+		tx.commitEvents()
 		release = tx.w.sweep(tx.now)
 	}()
 	queued := tx.queued

@@ -108,10 +108,18 @@ func (tx *Tx) Users() []*User { return tx.w.userOrder }
 
 // NewUser creates a user known only by e-mail (sign-up, magic auth and
 // invitations create users this way).
-func (tx *Tx) NewUser(email string) *User {
+func (tx *Tx) NewUser(email string) *User { return tx.NewUserWith(email, nil) }
+
+// NewUserWith creates a user known by e-mail, with the fields set (names,
+// password) before its user.created event is emitted.
+func (tx *Tx) NewUserWith(email string, set func(*User)) *User {
 	id := tx.NewID(fixtures.PrefixUser)
 	u := &User{ID: id, Email: email, Metadata: map[string]string{}, CreatedAt: tx.now, UpdatedAt: tx.now}
+	if set != nil {
+		set(u)
+	}
 	tx.AddUser(u)
+	tx.EmitUser("user.created", u)
 	return u
 }
 
@@ -163,6 +171,7 @@ func (tx *Tx) DeleteUser(u *User) {
 	}
 	w.userOrder = without1(w.userOrder, u)
 	w.forgetSeq(u.ID, tx.now)
+	tx.EmitUser("user.deleted", u)
 }
 
 // Credentials are what a password check compares: copies taken under the

@@ -114,6 +114,7 @@ func (a *api) confirmEmail(c echo.Context) error {
 			return nil, web.APIError(http.StatusBadRequest, verificationCodes[ce], signin.CodeError(ce).Message)
 		}
 		u.EmailVerified, u.UpdatedAt = true, tx.Now()
+		tx.EmitUser("user.updated", u)
 		return wire.Object{{"user", u.Object()}}, nil
 	})
 }
@@ -144,6 +145,7 @@ func (a *api) createPasswordReset(c echo.Context) error {
 		e := &store.OutboxEntry{ID: tx.NewID("password_reset_"), Kind: store.KindPasswordReset, UserID: u.ID, Email: u.Email, Token: token,
 			Link: base + "?token=" + url.QueryEscape(token), CreatedAt: now, ExpiresAt: now.Add(store.CodeTTL)}
 		tx.Send(e)
+		tx.EmitCodeCreated(e)
 		return passwordResetObject(e), nil
 	})
 }
@@ -192,6 +194,8 @@ func (a *api) confirmPasswordReset(c echo.Context) error {
 		e.UsedAt = &used
 		u.Password, u.PasswordHash = []byte(pw), nil
 		u.EmailVerified, u.UpdatedAt = true, tx.Now()
+		tx.Emit("password_reset.succeeded", "", store.PasswordResetEventData(e))
+		tx.EmitUser("user.updated", u)
 		return wire.Object{{"user", u.Object()}}, nil
 	})
 }

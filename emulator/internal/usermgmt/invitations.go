@@ -96,6 +96,7 @@ func (a *api) createInvitation(c echo.Context) error {
 		inv := &store.Invitation{ID: tx.NewID("invitation_"), Email: email, State: store.InvitationPending, OrgID: orgID, RoleSlug: roleSlug,
 			InviterUserID: inviter, Token: tx.Token(25), ExpiresAt: now.Add(time.Duration(days) * 24 * time.Hour), CreatedAt: now, UpdatedAt: now}
 		tx.AddInvitation(inv)
+		tx.EmitInvitation("invitation.created", inv)
 		return tx.InvitationObject(inv), nil
 	})
 }
@@ -158,6 +159,7 @@ func (a *api) revokeInvitation(c echo.Context) error {
 		}
 		revoked := tx.Now()
 		inv.State, inv.RevokedAt, inv.UpdatedAt = store.InvitationRevoked, &revoked, revoked
+		tx.EmitInvitation("invitation.revoked", inv)
 		return tx.InvitationObject(inv), nil
 	})
 }
@@ -180,6 +182,7 @@ func (a *api) resendInvitation(c echo.Context) error {
 		}
 		inv.UpdatedAt = tx.Now()
 		tx.SendInvitation(inv, tx.NewID("invitation_email_"))
+		tx.EmitInvitation("invitation.resent", inv)
 		return tx.InvitationObject(inv), nil
 	})
 }

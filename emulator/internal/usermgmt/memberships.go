@@ -120,6 +120,7 @@ func (a *api) createMembership(c echo.Context) error {
 				return nil, web.APIError(http.StatusConflict, web.CodeConflict, fmt.Sprintf("User %s is already a member of %s (%s).", userID, orgID, m.ID))
 			}
 			m.Status, m.Roles, m.UpdatedAt = fixtures.MembershipActive, slugs, tx.Now()
+			tx.EmitMembership("organization_membership.updated", m)
 			return tx.MembershipObject(m), nil
 		}
 		return tx.MembershipObject(tx.NewMembership(userID, orgID, slugs, fixtures.MembershipActive)), nil
@@ -155,6 +156,7 @@ func (a *api) updateMembership(c echo.Context) error {
 		}
 		if given {
 			m.Roles, m.UpdatedAt = slugs, tx.Now()
+			tx.EmitMembership("organization_membership.updated", m)
 		}
 		return tx.MembershipObject(m), nil
 	})
@@ -187,7 +189,10 @@ func (a *api) setMembershipStatus(status string) echo.HandlerFunc {
 				}
 				return nil, web.APIError(http.StatusBadRequest, code, "The membership is pending (an invitation).")
 			}
-			m.Status, m.UpdatedAt = status, tx.Now()
+			if m.Status != status {
+				m.Status, m.UpdatedAt = status, tx.Now()
+				tx.EmitMembership("organization_membership.updated", m)
+			}
 			return tx.MembershipObject(m), nil
 		})
 	}

@@ -142,6 +142,7 @@ func (a *api) createUser(c echo.Context) error {
 			u.LastName = *last
 		}
 		tx.AddUser(u)
+		tx.EmitUser("user.created", u)
 		return u.Object(), nil
 	})
 }
@@ -233,6 +234,7 @@ func (a *api) updateUser(c echo.Context) error {
 			u.Password, u.PasswordHash = pw, hash
 		}
 		u.UpdatedAt = tx.Now()
+		tx.EmitUser("user.updated", u)
 		return u.Object(), nil
 	})
 }
