@@ -41,6 +41,7 @@ type Emulator struct {
 	hs        *httptest.Server
 	url       string
 	closeOnce sync.Once
+	webhooks  *webhookRouter
 }
 
 // Option configures Start and New.
@@ -119,9 +120,9 @@ func New(opts ...Option) (*Emulator, error) {
 		return nil, err
 	}
 	hs := httptest.NewUnstartedServer(nil)
-	em := &Emulator{hs: hs, url: "http://" + hs.Listener.Addr().String()}
+	em := &Emulator{hs: hs, url: "http://" + hs.Listener.Addr().String(), webhooks: newWebhookRouter()}
 	em.srv, err = emulator.New(emulator.Config{Fixtures: set, PublicURL: em.url, Issuer: o.issuer, Clock: o.clock,
-		Seed: o.seed, Logger: o.logger, ControlToken: o.ctlToken, DisableControl: o.noControl})
+		Seed: o.seed, Logger: o.logger, ControlToken: o.ctlToken, DisableControl: o.noControl, WebhookTransport: em.webhooks})
 	if err != nil {
 		hs.Listener.Close()
 		return nil, err
@@ -177,7 +178,12 @@ func (o *options) fixtures() (*fixtures.Set, error) {
 
 // Close shuts the emulator down, waiting for in-flight requests. It is
 // idempotent; Start registers it with t.Cleanup.
-func (e *Emulator) Close() { e.closeOnce.Do(e.hs.Close) }
+func (e *Emulator) Close() {
+	e.closeOnce.Do(func() {
+		e.hs.Close()
+		e.srv.Close() // stops webhook deliveries
+	})
+}
 
 // URL is the emulator's base URL, http://127.0.0.1:port, without a trailing
 // slash: point the WorkOS SDK (api hostname and port) and OAuth clients here.

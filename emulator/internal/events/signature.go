@@ -19,3 +19,6 @@ func Sign(secret string, t time.Time, body []byte) string {
 	mac.Write(body)
 	return "t=" + ms + ", v1=" + hex.EncodeToString(mac.Sum(nil))
 }
+
+// Equal compares two signature headers in constant time.
+func Equal(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }

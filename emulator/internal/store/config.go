@@ -42,6 +42,8 @@ type Config struct {
 	RequireMFA bool
 	// DefaultRole is given to memberships created without a role.
 	DefaultRole string
+	// EventLogSize caps the event log.
+	EventLogSize int
 }
 
 // Overrides are what the server's configuration sets over the fixture's
@@ -72,6 +74,7 @@ func ResolveConfig(set *fixtures.Set, o Overrides) (*Config, error) {
 	c.RequireEmailVerification = fe.RequireEmailVerification == nil || *fe.RequireEmailVerification
 	c.RequireMFA = fe.RequireMFA
 	c.DefaultRole = fe.DefaultRole
+	c.EventLogSize = cmp.Or(fe.EventLogSize, MaxEvents)
 	return c, nil
 }
 

@@ -18,8 +18,9 @@ import (
 // emitted nothing, so it leaves no event behind.
 
 // Event log bounds. WorkOS keeps events for 30 days; the emulator keeps
-// them as long (by the instance clock) and at most MaxEvents of them, the
-// oldest leaving first, so a long-running container's memory stays flat.
+// them as long (by the instance clock) and at most MaxEvents of them
+// (environment.event_log_size), the oldest leaving first, so a
+// long-running container's memory stays flat.
 const (
 	EventRetention = 30 * 24 * time.Hour
 	MaxEvents      = 10_000
@@ -139,11 +140,11 @@ func (l *eventLog) append(e *Event) {
 }
 
 // trim evicts events past the count cap or the retention period.
-func (l *eventLog) trim(now time.Time) {
+func (l *eventLog) trim(now time.Time, max int) {
 	cutoff := now.Add(-EventRetention)
 	for len(l.all.items) > 0 {
 		e := l.all.items[0]
-		if len(l.all.items) <= MaxEvents && !e.CreatedAt.Before(cutoff) {
+		if len(l.all.items) <= max && !e.CreatedAt.Before(cutoff) {
 			return
 		}
 		l.all.popFront()
@@ -187,7 +188,7 @@ func (tx *Tx) commitEvents() {
 		l.append(e)
 		tx.queueDeliveries(e)
 	}
-	l.trim(tx.now)
+	l.trim(tx.now, tx.st.cfg.EventLogSize)
 	tx.emitted = tx.emitted[:0]
 }
 
@@ -220,6 +221,11 @@ func (e ErrUnknownCursor) Error() string { return e.Field + " names no event" }
 // event instead.
 func (tx *Tx) Events(q EventQuery) (EventPage, error) {
 	l := &tx.w.events
+	// Events past retention leave at the next write; until then a read
+	// must not show them either (the clock may have jumped ahead).
+	if cutoff := tx.now.Add(-EventRetention); q.Start.Before(cutoff) {
+		q.Start = cutoff
+	}
 	var sources []*eventQueue
 	add := func(m map[string]*eventQueue, key string) {
 		if s := m[key]; s != nil {
