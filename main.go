@@ -53,6 +53,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return validate(args, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(args, stderr)
+	case "schema":
+		return schema(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "authkit-emulator", fullVersion())
 		return 0
@@ -76,6 +78,7 @@ func usage(w io.Writer) {
   authkit-emulator [serve] [flags]       run the emulator (default command)
   authkit-emulator validate PATH         check a fixture file or directory, as serve would load it
   authkit-emulator healthcheck [--url U] exit 0 when the emulator answers /_emulator/health
+  authkit-emulator schema [--out FILE]   print the JSON Schema of fixture files (for editors)
   authkit-emulator version               print the version
 
 serve flags (each also an AUTHKIT_EMULATOR_* environment variable; flags win):
@@ -401,6 +404,34 @@ func healthcheck(args []string, stderr io.Writer) int {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		fmt.Fprintln(stderr, "unhealthy: status", resp.StatusCode)
+		return 1
+	}
+	return 0
+}
+
+// schema prints the JSON Schema of fixture files (draft 2020-12), or
+// writes it to --out (go generate keeps docs/fixtures.schema.json).
+func schema(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("schema", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "write the schema to this file instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	doc, err := fixtures.JSONSchema()
+	if err != nil {
+		fmt.Fprintln(stderr, "authkit-emulator schema:", err)
+		return 1
+	}
+	if *out == "" {
+		_, _ = stdout.Write(doc)
+		return 0
+	}
+	if err := os.WriteFile(*out, doc, 0o644); err != nil {
+		fmt.Fprintln(stderr, "authkit-emulator schema:", err)
 		return 1
 	}
 	return 0

@@ -110,10 +110,13 @@ func TestCLIUsage(t *testing.T) {
 		stderrOnce string   // a substring stderr has exactly once
 	}{
 		{name: "--help lists every command and the serve flags", args: []string{"--help"},
-			stdout: []string{"validate PATH", "healthcheck", "version", "-fixtures", "-control-token"}},
+			stdout: []string{"validate PATH", "healthcheck", "schema", "version", "-fixtures", "-control-token"}},
 		{name: "-h is --help", args: []string{"-h"}, stdout: []string{"validate PATH"}},
 		{name: "validate --help is help, not a path", args: []string{"validate", "--help"}, code: 0},
 		{name: "healthcheck --help is help", args: []string{"healthcheck", "--help"}, code: 0},
+		{name: "schema prints the fixture JSON Schema", args: []string{"schema"},
+			stdout: []string{`"$schema": "https://json-schema.org/draft/2020-12/schema"`, `"webhook_endpoints"`, `"additionalProperties": false`}},
+		{name: "schema --help is help", args: []string{"schema", "--help"}, code: 0},
 		{name: "a bad flag is reported once", args: []string{"--bogus"}, code: 2, stderrOnce: "flag provided but not defined: -bogus"},
 		{name: "validate of an empty directory says what serve would do", args: []string{"validate", empty},
 			stdout: []string{"no fixture files: serve uses the embedded default world", "valid: 3 applications, 3 users"}},
