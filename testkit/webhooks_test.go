@@ -111,4 +111,3 @@ func TestWebhookRetryThroughTestkit(t *testing.T) {
 		t.Fatalf("after flush: %+v", all)
 	}
 }
-
