@@ -40,6 +40,7 @@ func (s *Server) routeTable() []web.Route {
 	if !s.cfg.DisableControl {
 		table = append(table, control.Routes(s.env,
 			events.ControlRoutes(s.env, s.webhooks),
+			s.environmentRoutes(),
 		)...)
 	}
 	return table

@@ -63,6 +63,12 @@ type Server struct {
 	routes   []web.Route
 	unserved *spec.Unserved
 	webhooks *events.Hub
+	// envs are the environments created at run time (shared by every
+	// view); root, envID and createdAt are set on an environment's view.
+	envs      *environments
+	root      *Server
+	envID     string
+	createdAt time.Time
 }
 
 // New builds a server from cfg. Invalid fixtures (including a signing key
@@ -77,7 +83,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, st: st, clock: &Clock{c: st.Clock()}}
+	s := &Server{cfg: cfg, log: cfg.Logger, st: st, clock: &Clock{c: st.Clock()}, envs: &environments{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -91,9 +97,6 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// env is the web.Env of every route: the environment a request addresses.
-func (s *Server) env(echo.Context) *store.Store { return s.st }
-
 // router builds the Echo router of the route table: every route behind the
 // front door, with its auth.
 func (s *Server) router() *echo.Echo {
@@ -106,6 +109,7 @@ func (s *Server) router() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	renderer := &web.Renderer{Log: s.log, Unserved: s.unimplemented}
 	e.HTTPErrorHandler = renderer.Handle
+	e.Pre(s.envPrefix)
 	hosts := &web.HostPolicy{Public: hostOf(s.st.Config().PublicURL), Allowed: s.cfg.AllowedHosts}
 	e.Use(web.FrontDoor(s.log, s.env, hosts))
 	apiKey, ctl := web.RequireAPIKey(s.env), web.RequireControl(s.env, s.cfg.ControlToken)

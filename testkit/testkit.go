@@ -42,6 +42,9 @@ type Emulator struct {
 	url       string
 	closeOnce sync.Once
 	webhooks  *webhookRouter
+	// parent is the emulator an environment's view was made from ("nil"
+	// for an emulator of its own): closing a view drops the environment.
+	parent *Emulator
 }
 
 // Option configures Start and New.
@@ -180,6 +183,10 @@ func (o *options) fixtures() (*fixtures.Set, error) {
 // idempotent; Start registers it with t.Cleanup.
 func (e *Emulator) Close() {
 	e.closeOnce.Do(func() {
+		if e.parent != nil {
+			_ = e.parent.srv.DeleteEnvironment(e.srv.EnvironmentID())
+			return
+		}
 		e.hs.Close()
 		e.srv.Close() // stops webhook deliveries
 	})

@@ -1,6 +1,7 @@
 package control
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/tokens"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
 )
@@ -34,6 +36,9 @@ type SessionInfo struct {
 // Session returns a session and its current tokens (a 404 when there is
 // none).
 func Session(st *store.Store, id string) (*SessionInfo, error) {
+	if err := tokens.SignDeferred(context.Background(), st); err != nil {
+		return nil, err
+	}
 	var out *SessionInfo
 	err := st.Read(func(tx *store.Tx) error {
 		ss := tx.Session(id)

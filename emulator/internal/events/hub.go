@@ -36,6 +36,15 @@ func (h *Hub) For(st *store.Store) *Dispatcher {
 	return d.(*Dispatcher)
 }
 
+// Detach stops st's dispatcher and forgets it (its environment was
+// dropped).
+func (h *Hub) Detach(st *store.Store) {
+	st.OnDeliveriesQueued(nil)
+	if d, ok := h.m.LoadAndDelete(st); ok {
+		d.(*Dispatcher).Close()
+	}
+}
+
 // Close stops every dispatcher, waiting for the attempts in flight.
 func (h *Hub) Close() {
 	h.m.Range(func(_, d any) bool {

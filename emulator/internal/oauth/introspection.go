@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/tokens"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
 )
@@ -63,10 +65,19 @@ func (m *members) key(k string) {
 // order are exactly those of WorkOS's document.
 func Introspection(st *store.Store, token string) []byte {
 	out := inactiveBody
+	var retry bool
 	_ = st.Read(func(tx *store.Tx) error {
 		out = introspection(tx, token)
+		// A miss may be a fixture token not signed yet.
+		retry = tx.HasDeferred() && tx.Access(token) == nil
 		return nil
 	})
+	if retry && tokens.SignDeferred(context.Background(), st) == nil {
+		_ = st.Read(func(tx *store.Tx) error {
+			out = introspection(tx, token)
+			return nil
+		})
+	}
 	return out
 }
 

@@ -20,7 +20,11 @@ func (a *api) userinfo(c echo.Context) error {
 		return web.OAuthError(http.StatusUnauthorized, "unauthorized", "A Bearer access token is required.").
 			WithHeader("WWW-Authenticate", `Bearer realm="authkit-emulator"`)
 	}
-	return web.Read(c, a.env(c), http.StatusOK, func(tx *store.Tx) (any, error) {
+	st := a.env(c)
+	if err := tokens.SignDeferred(c.Request().Context(), st); err != nil {
+		return err
+	}
+	return web.Read(c, st, http.StatusOK, func(tx *store.Tx) (any, error) {
 		rec := tx.Access(token)
 		if rec == nil || rec.Family == store.FamilyM2M || !tx.AccessActive(rec) {
 			return nil, web.OAuthError(http.StatusUnauthorized, web.CodeInvalidToken, "The access token is invalid, expired or revoked.").

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
 )
 
 // Browser sessions by cookie, as WorkOS serves authkit-js on a custom auth
@@ -32,7 +34,7 @@ func setSessionCookies(c echo.Context, clientID, refresh string, secure bool) {
 	if refresh == "" {
 		return
 	}
-	c.SetCookie(&http.Cookie{Name: refreshCookie, Value: refresh, Path: "/user_management", HttpOnly: true,
+	c.SetCookie(&http.Cookie{Name: refreshCookie, Value: refresh, Path: web.BasePath(c) + "/user_management", HttpOnly: true,
 		Secure: secure, SameSite: http.SameSiteLaxMode})
 	ids := []string{}
 	if old, err := c.Cookie(hasSessionCookie); err == nil && old.Value != "1" {
@@ -45,14 +47,14 @@ func setSessionCookies(c echo.Context, clientID, refresh string, secure bool) {
 	if !slices.Contains(ids, clientID) {
 		ids = append(ids, clientID)
 	}
-	c.SetCookie(&http.Cookie{Name: hasSessionCookie, Value: strings.Join(ids, "."), Path: "/", Secure: secure, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: hasSessionCookie, Value: strings.Join(ids, "."), Path: web.BasePath(c) + "/", Secure: secure, SameSite: http.SameSiteLaxMode})
 }
 
 // clearSessionCookies ends a browser session's cookies (logout, a dead
 // refresh token): same names and paths, expired.
 func clearSessionCookies(c echo.Context, secure bool) {
-	c.SetCookie(&http.Cookie{Name: refreshCookie, Value: "", Path: "/user_management", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
-	c.SetCookie(&http.Cookie{Name: hasSessionCookie, Value: "", Path: "/", MaxAge: -1, Secure: secure, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: refreshCookie, Value: "", Path: web.BasePath(c) + "/user_management", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: hasSessionCookie, Value: "", Path: web.BasePath(c) + "/", MaxAge: -1, Secure: secure, SameSite: http.SameSiteLaxMode})
 }
 
 // cookieRefreshToken is the refresh token of the browser's session cookie,

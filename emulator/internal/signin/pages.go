@@ -41,7 +41,10 @@ var pageTemplates = map[string]*template.Template{
 
 // pageData is what a hosted page shows.
 type pageData struct {
-	tmpl      string
+	tmpl string
+	// Base is the path prefix the page was reached through (an
+	// environment's), in front of every action and link.
+	Base      string
 	Title     string
 	AppName   string
 	Error     string
@@ -76,6 +79,7 @@ func (e *engine) render(c echo.Context, out outcome) error {
 	case out.redirectTo != "":
 		return web.Redirect(c, out.redirectTo)
 	}
+	out.page.Base = web.BasePath(c)
 	var b bytes.Buffer
 	if err := pageTemplates[out.page.tmpl].ExecuteTemplate(&b, "page", out.page); err != nil {
 		return err
@@ -84,7 +88,7 @@ func (e *engine) render(c echo.Context, out outcome) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Frame-Options", "DENY")
 	if out.page.Flow != "" && out.page.CSRF != "" {
-		c.SetCookie(&http.Cookie{Name: csrfCookie(out.page.Flow), Value: out.page.CSRF, Path: "/authkit/login",
+		c.SetCookie(&http.Cookie{Name: csrfCookie(out.page.Flow), Value: out.page.CSRF, Path: out.page.Base + "/authkit/login",
 			MaxAge: int(flowTTL.Seconds()), HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	}
 	return c.HTMLBlob(http.StatusOK, b.Bytes())

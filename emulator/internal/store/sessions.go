@@ -48,6 +48,9 @@ type Session struct {
 	// grant has none).
 	AccessToken  string
 	RefreshToken string
+	// minted counts the access tokens registered for the session, so a
+	// deferred fixture token signed late does not pass for the newest.
+	minted uint64
 }
 
 // ListKey orders sessions by creation.

@@ -65,6 +65,10 @@ type Options struct {
 	Clock time.Time
 	// Seed, when set, overrides environment.seed.
 	Seed *int64
+	// Ring, when set, is used instead of parsing the fixture's keys: an
+	// environment created at run time shares the keys of the one it was
+	// made from (parsing RSA keys is most of the cost of a new one).
+	Ring *keys.Ring
 }
 
 // New builds an environment's store, without a world: the caller resets it
@@ -76,9 +80,11 @@ func New(o Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	ring, err := keys.NewRing(set)
-	if err != nil {
-		return nil, err
+	ring := o.Ring
+	if ring == nil {
+		if ring, err = keys.NewRing(set); err != nil {
+			return nil, err
+		}
 	}
 	s := &Store{cfg: cfg, loaded: set, ring: ring, seed: set.Environment.Seed, start: o.Clock,
 		journal: &Journal{}, faults: newFaults()}
@@ -100,6 +106,10 @@ func New(o Options) (*Store, error) {
 
 // Config is the environment's resolved configuration.
 func (s *Store) Config() *Config { return s.cfg }
+
+// LoadedRing is the key ring the environment was loaded with (before any
+// rotation).
+func (s *Store) LoadedRing() *keys.Ring { return s.ring }
 
 // Clock is the environment's clock.
 func (s *Store) Clock() *Clock { return s.clock }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/keys"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
 )
 
 // AccessToken is what the emulator knows of an access token it issued:
@@ -67,10 +68,62 @@ func (tx *Tx) PutAccess(token string, rec *AccessToken, keep bool) {
 	w.access[tk] = rec
 	w.expireToken(time.Unix(rec.Exp, 0), tk.String())
 	if ss := w.sessions[rec.SessionID]; ss != nil {
+		ss.minted++
 		ss.AccessToken = ""
 		if keep {
 			ss.AccessToken = token
 		}
+	}
+}
+
+// DeferredToken is a fixture session's access token laid out at a reset
+// (its claims, jti and times fixed then, in the order the eager reset drew
+// them) and signed on first use: signing is most of the cost of a reset or
+// a new environment, and most fixture tokens are never looked at. RSA
+// PKCS#1 v1.5 signatures are deterministic, so the token is the same bytes
+// whenever it is signed.
+type DeferredToken struct {
+	Claims wire.Object
+	Rec    *AccessToken
+	Key    *keys.Key
+	// minted is the session's count of registered tokens when the token
+	// was laid out: if another was registered since, this one is not the
+	// session's current token any more.
+	minted uint64
+}
+
+// DeferToken lays out a fixture session's token to sign later.
+func (tx *Tx) DeferToken(d *DeferredToken) {
+	if ss := tx.w.sessions[d.Rec.SessionID]; ss != nil {
+		d.minted = ss.minted
+	}
+	tx.w.deferred = append(tx.w.deferred, d)
+}
+
+// HasDeferred reports whether fixture tokens wait to be signed: a lookup
+// of an access token that misses must sign them (tokens.SignDeferred) and
+// look again.
+func (tx *Tx) HasDeferred() bool { return len(tx.w.deferred) > 0 }
+
+// TakeDeferred hands the tokens waiting to be signed to the caller, who
+// registers each with PutDeferred in the same transaction.
+func (tx *Tx) TakeDeferred() []*DeferredToken {
+	out := tx.w.deferred
+	tx.w.deferred = nil
+	return out
+}
+
+// PutDeferred registers a deferred token once signed; it becomes the
+// session's current token only if none was registered since it was laid
+// out.
+func (tx *Tx) PutDeferred(token string, d *DeferredToken) {
+	w := tx.w
+	tk := w.keyOf(token)
+	w.access[tk] = d.Rec
+	w.expireToken(time.Unix(d.Rec.Exp, 0), tk.String())
+	if ss := w.sessions[d.Rec.SessionID]; ss != nil && ss.minted == d.minted {
+		ss.minted++
+		ss.AccessToken = token
 	}
 }
 

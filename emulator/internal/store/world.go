@@ -75,6 +75,9 @@ type World struct {
 	// jwtTemplate adds custom claims to User Management tokens (nil: none).
 	jwtTemplate *JWTTemplate
 
+	// deferred are fixture tokens laid out at reset, signed on first use.
+	deferred []*DeferredToken
+
 	events    eventLog
 	webhooks  webhooks
 	delivered deliveries

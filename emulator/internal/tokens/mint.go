@@ -90,6 +90,47 @@ func Seed(ctx context.Context) store.SeedFunc {
 	}
 }
 
+// SeedLater lays out a fixture session's access token with the fixture's
+// pins, to be signed on first use (SignDeferred); it is the store.SeedFunc
+// of resets. Everything but the signature is decided now (the jti is drawn
+// in the same order as an eager reset would), so the token is the same.
+func SeedLater() store.SeedFunc {
+	return func(tx *store.Tx, sd store.SessionSeed) error {
+		spec := Resolve(tx, SeedSpec(sd))
+		claims, rec, key := Claims(tx, spec)
+		payload, err := claims.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		if len(payload) > MaxClaimsBytes {
+			return ClaimsTooLargeError{Size: len(payload)}
+		}
+		tx.DeferToken(&store.DeferredToken{Claims: claims, Rec: rec, Key: key})
+		return nil
+	}
+}
+
+// SignDeferred signs the fixture tokens a reset laid out, if any: call it
+// before reading a session's access token, and when a lookup of an access
+// token misses while HasDeferred (the token may be one of them).
+func SignDeferred(ctx context.Context, st *store.Store) error {
+	pending := false
+	_ = st.Read(func(tx *store.Tx) error { pending = tx.HasDeferred(); return nil })
+	if !pending {
+		return nil
+	}
+	return st.Write(func(tx *store.Tx) error {
+		for _, d := range tx.TakeDeferred() {
+			token, err := sign(ctx, d.Key, d.Claims)
+			if err != nil {
+				return err
+			}
+			tx.PutDeferred(token, d)
+		}
+		return nil
+	})
+}
+
 // SeedSpec is the spec of a fixture session's access token.
 func SeedSpec(sd store.SessionSeed) Spec {
 	ss := sd.Session

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -300,4 +301,22 @@ func jsonProblem(err error) string {
 		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + "."
 	}
 	return "malformed JSON."
+}
+
+// BodyClientID is the client_id a request body names (a form field or a
+// JSON member), or "": how a token request without other credentials
+// says which environment it is for.
+func BodyClientID(r *http.Request, body []byte) string {
+	switch mediaType(r.Header.Get(echo.HeaderContentType)) {
+	case echo.MIMEApplicationForm:
+		v, _ := url.ParseQuery(string(body))
+		return v.Get("client_id")
+	case echo.MIMEApplicationJSON:
+		var m struct {
+			ClientID string `json:"client_id"`
+		}
+		_ = json.Unmarshal(body, &m)
+		return m.ClientID
+	}
+	return ""
 }

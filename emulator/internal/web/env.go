@@ -82,3 +82,18 @@ func RequireControl(env Env, token string) echo.MiddlewareFunc {
 		}
 	}
 }
+
+// basePathKey keeps, in a request's context, the path prefix it came
+// through (an environment's /env/<id>), taken off before routing.
+const basePathKey = "authkit-emulator.base"
+
+// SetBasePath records the path prefix a request came through.
+func SetBasePath(c echo.Context, prefix string) { c.Set(basePathKey, prefix) }
+
+// BasePath is the path prefix the request came through ("" for none): the
+// hosted pages put it in front of their form actions, links and cookie
+// paths, so the browser stays in the same environment.
+func BasePath(c echo.Context) string {
+	p, _ := c.Get(basePathKey).(string)
+	return p
+}

@@ -149,11 +149,7 @@ func guard(c echo.Context, st *store.Store, hosts *HostPolicy, next echo.Handler
 func FrontDoor(log *slog.Logger, env Env, hosts *HostPolicy) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			st := env(c)
-			requestID := setRequestID(c, st)
 			r := c.Request()
-			logging := log.Enabled(r.Context(), slog.LevelInfo)
-			journaling := !IsControl(r.URL.Path)
 			var body []byte
 			var bodyErr error
 			if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
@@ -173,6 +169,12 @@ func FrontDoor(log *slog.Logger, env Env, hosts *HostPolicy) echo.MiddlewareFunc
 					r.Body = bufferedBody{bytes.NewReader(b), b}
 				}
 			}
+			// The environment may be named by the body (a client_id), so
+			// it is found after the body is read.
+			st := env(c)
+			requestID := setRequestID(c, st)
+			logging := log.Enabled(r.Context(), slog.LevelInfo)
+			journaling := !IsControl(r.URL.Path)
 			var start time.Time
 			if logging {
 				start = store.WallNow()
