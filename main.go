@@ -109,8 +109,8 @@ func env(name, def string) string {
 }
 
 type serveFlags struct {
-	fixtures, addr, publicURL, issuer, logFormat, logLevel, controlToken, allowedHosts string
-	control                                                                            bool
+	fixtures, addr, publicURL, issuer, logFormat, logLevel, controlToken, allowedHosts, exportOnExit string
+	control                                                                                          bool
 }
 
 // serveFlagSet declares the serve flags, with defaults from the
@@ -129,6 +129,7 @@ func serveFlagSet(f *serveFlags) (*flag.FlagSet, error) {
 	}
 	fs.BoolVar(&f.control, "control", control, "serve the /_emulator control plane (env AUTHKIT_EMULATOR_CONTROL)")
 	fs.StringVar(&f.controlToken, "control-token", env("CONTROL_TOKEN", ""), "require this Bearer token on the control plane (env AUTHKIT_EMULATOR_CONTROL_TOKEN)")
+	fs.StringVar(&f.exportOnExit, "export-on-exit", env("EXPORT_ON_EXIT", ""), "on shutdown, write the world as a fixture file (a snapshot) to this path (env AUTHKIT_EMULATOR_EXPORT_ON_EXIT)")
 	fs.StringVar(&f.allowedHosts, "allowed-hosts", env("ALLOWED_HOSTS", ""), "comma-separated Host names to answer besides the public URL's host, IP addresses and names without a dot; * for any (env AUTHKIT_EMULATOR_ALLOWED_HOSTS)")
 	return fs, err
 }
@@ -283,6 +284,19 @@ func serve(args []string, stderr io.Writer) int {
 	}
 	log.Info("shutting down", slog.Duration("accept_grace", acceptGrace), slog.Duration("drain", drainTime))
 	shutdown(hs, log)
+	srv.Close()
+	if f.exportOnExit != "" {
+		// After the drain: the snapshot has every request that was served.
+		doc, err := srv.Snapshot()
+		if err == nil {
+			err = os.WriteFile(f.exportOnExit, doc, 0o644)
+		}
+		if err != nil {
+			log.Error("cannot write the snapshot", slog.String("path", f.exportOnExit), slog.String("err", err.Error()))
+			return 1
+		}
+		log.Info("snapshot written", slog.String("path", f.exportOnExit))
+	}
 	return 0
 }
 

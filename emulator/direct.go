@@ -193,3 +193,10 @@ func (c *Clock) Real() { c.c.Real() }
 
 // Frozen reports whether the clock is frozen.
 func (c *Clock) Frozen() bool { return c.c.Frozen() }
+
+// Snapshot renders the environment's world as a fixture document (YAML)
+// that, loaded into a fresh emulator, reproduces it: GET
+// /_emulator/snapshot answers the same bytes.
+func (s *Server) Snapshot() ([]byte, error) {
+	return control.SnapshotYAML(s.st)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -75,4 +76,27 @@ func TestEnvironmentDroppedWithItsTest(t *testing.T) {
 	if res.StatusCode != http.StatusNotFound {
 		t.Errorf("a dropped environment answers %d", res.StatusCode)
 	}
+}
+
+// A snapshot saved from one emulator starts another in the same world.
+func TestSnapshotWithFixtureFile(t *testing.T) {
+	em := testkit.Start(t, testkit.WithClock(t0))
+	em.AddFixtures(t, "users: [{email: kept@example.com, password: pw}]\n")
+	minted := em.MintSession(t, alice)
+	doc := em.Snapshot(t)
+	path := t.TempDir() + "/world.yaml"
+	if err := os.WriteFile(path, doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again := testkit.Start(t, testkit.WithFixtureFile(path))
+	if got := again.Snapshot(t); string(got) != string(doc) {
+		t.Fatalf("the reloaded world snapshots differently:\n%s\n---\n%s", doc, got)
+	}
+	// The minted session is there with its refresh token, and its access
+	// token (made again at load: the issuer is the new emulator's URL).
+	ss := again.Session(t, minted.SessionID)
+	if ss.RefreshToken != minted.RefreshToken || ss.AccessToken == "" {
+		t.Fatalf("reloaded session %+v, minted %+v", ss, minted)
+	}
+	again.CheckActive(t, ss.AccessToken)
 }

@@ -173,3 +173,16 @@ func (e *Emulator) TOTP(t T, secret string) string {
 	}
 	return code
 }
+
+// Snapshot is the world as a fixture document (YAML) that reproduces it:
+// save it and start another emulator with WithFixtureFile to get this
+// world back (users, organizations, memberships, roles, sessions with
+// their refresh tokens, webhook endpoints, the clock, the event cursor).
+func (e *Emulator) Snapshot(t T) []byte {
+	t.Helper()
+	doc, err := e.srv.Snapshot()
+	if err != nil {
+		t.Fatalf("testkit: Snapshot: %v", err)
+	}
+	return doc
+}

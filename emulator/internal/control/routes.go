@@ -42,6 +42,7 @@ func Routes(env web.Env, areas ...[]web.Route) []web.Route {
 		web.R(http.MethodDelete, "/_emulator/faults", g, ctl, "clear faults", a.clearFaults),
 		web.R(http.MethodGet, "/_emulator/requests", g, ctl, "the request journal (?method=&path=&since=)", a.requests),
 		web.R(http.MethodDelete, "/_emulator/requests", g, ctl, "clear the journal", a.clearRequests),
+		web.R(http.MethodGet, "/_emulator/snapshot", g, ctl, "the world as a fixture file (YAML; JSON with Accept: application/json) that reproduces it", a.snapshot),
 		web.R(http.MethodGet, "/_emulator/codes", g, ctl, "the outbox: codes and links the real service would e-mail (?email=&kind=)", a.codes),
 		web.R(http.MethodGet, "/_emulator/keys", g, ctl, "published signing keys", a.keys),
 		web.R(http.MethodPost, "/_emulator/keys/rotate", g, ctl, "rotate to the next signing key", a.rotateKey),

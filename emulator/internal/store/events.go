@@ -110,6 +110,9 @@ type eventLog struct {
 	// evicted is the newest time an evicted event had: an unknown cursor
 	// no newer than it was an event that aged out.
 	evicted time.Time
+	// origin is the last event of the world a snapshot was taken from
+	// (environment.event_cursor): as a cursor, it is the start of this log.
+	origin string
 }
 
 func newEventLog() eventLog {
@@ -260,6 +263,9 @@ func (tx *Tx) Events(q EventQuery) (EventPage, error) {
 	cursor := func(id, field string) (uint64, error) {
 		if e := l.byID[id]; e != nil {
 			return e.Seq, nil
+		}
+		if id == l.origin && id != "" {
+			return 0, nil
 		}
 		if u, err := ulid.ParseStrict(strings.TrimPrefix(id, PrefixEvent)); err == nil && strings.HasPrefix(id, PrefixEvent) &&
 			!l.evicted.IsZero() && !time.UnixMilli(int64(u.Time())).After(l.evicted) {

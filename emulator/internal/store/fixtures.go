@@ -19,6 +19,9 @@ type SessionSeed struct {
 	JTI     string
 	IAT     time.Time
 	Exp     time.Time
+	// Mint is false for a session whose access token its client holds
+	// (a snapshot's): no token is made for it at load.
+	Mint bool
 }
 
 // SeedFunc mints the access token of a fixture session: Reset calls it for
@@ -46,6 +49,7 @@ func (s *Store) Reset(resetClock bool, seed SeedFunc) error {
 	now := s.clock.Now()
 	tx := &Tx{st: s, w: newWorld(s.cfg, s.ring, now), now: now, write: true}
 	tx.w.fixtures = s.loaded
+	tx.w.events.origin = s.loaded.Environment.EventCursor
 	if tpl := s.loaded.Environment.JWTTemplate; tpl != "" {
 		t, err := ParseJWTTemplate(tpl, now)
 		if err != nil {
@@ -63,8 +67,19 @@ func (s *Store) Reset(resetClock bool, seed SeedFunc) error {
 		if err != nil {
 			return err
 		}
+		if !sd.Mint {
+			continue
+		}
 		if err := seed(tx, sd); err != nil {
 			return err
+		}
+	}
+	// A snapshot's streams continue where they were, after whatever the
+	// seeding above drew: ids made from now on never repeat the world's.
+	if rs := s.loaded.Environment.RandomState; rs != "" {
+		if err := s.restoreRandomState(rs); err != nil {
+			p := s.loaded.EnvironmentPos("random_state")
+			return fixtures.Problems{{File: p.File, Line: p.Line, Path: "environment.random_state", Message: err.Error()}}
 		}
 	}
 	s.mu.Lock()
@@ -180,7 +195,7 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		}
 		created := at(o.CreatedAt, now)
 		org := &Organization{ID: o.ID, Name: o.Name, ExternalID: o.ExternalID, Metadata: copyMetadata(o.Metadata),
-			AllowProfilesOutsideOrganization: o.AllowProfilesOutsideOrganization, CreatedAt: created, UpdatedAt: created}
+			AllowProfilesOutsideOrganization: o.AllowProfilesOutsideOrganization, CreatedAt: created, UpdatedAt: at(o.UpdatedAt, created)}
 		for _, d := range o.Domains {
 			org.Domains = append(org.Domains, &OrgDomain{ID: "org_domain_" + deriveULID(o.ID+"/"+d, created), Domain: d, State: "verified", CreatedAt: created})
 		}
@@ -197,7 +212,11 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		created := at(u.CreatedAt, now)
 		nu := &User{ID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified,
 			FirstName: u.FirstName, LastName: u.LastName, ProfilePictureURL: u.ProfilePictureURL, Locale: u.Locale,
-			ExternalID: u.ExternalID, Metadata: copyMetadata(u.Metadata), CreatedAt: created, UpdatedAt: created}
+			ExternalID: u.ExternalID, Metadata: copyMetadata(u.Metadata), CreatedAt: created, UpdatedAt: at(u.UpdatedAt, created)}
+		if t, ok := u.LastSignInAt.Time(); ok {
+			t = t.UTC()
+			nu.LastSignInAt = &t
+		}
 		if u.Password != "" {
 			nu.Password = []byte(u.Password)
 		}
@@ -226,8 +245,9 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		if _, dup := w.byPair[pairKey(m.UserID, m.OrganizationID)]; dup {
 			return fmt.Errorf("user %s is already a member of %s", m.UserID, m.OrganizationID)
 		}
+		mc := at(m.CreatedAt, now)
 		tx.addMembership(&Membership{ID: m.ID, UserID: m.UserID, OrgID: m.OrganizationID,
-			Roles: append([]string(nil), m.RoleSlugs()...), Status: m.Status, CreatedAt: now, UpdatedAt: now})
+			Roles: append([]string(nil), m.RoleSlugs()...), Status: m.Status, CreatedAt: mc, UpdatedAt: at(m.UpdatedAt, mc)})
 	}
 	// The sections of the rest of WorkOS, one call per area.
 	if err := tx.seedWebhookEndpoints(set.WebhookEndpoints); err != nil {
@@ -260,7 +280,8 @@ func (tx *Tx) seedSession(fs *fixtures.Session) (SessionSeed, error) {
 	}
 	ss := &Session{ID: fs.ID, UserID: fs.UserID, OrgID: fs.OrganizationID, ClientID: fs.ClientID,
 		Status: fs.Status, AuthMethod: cmp.Or(fs.AuthMethod, "password"), Scopes: fs.Scopes,
-		CreatedAt: created, LastActive: created, UpdatedAt: created}
+		CreatedAt: created, LastActive: at(fs.LastActiveAt, created), UpdatedAt: created,
+		IPAddress: fs.IPAddress, UserAgent: fs.UserAgent}
 	ss.Family = FamilyUM
 	if fs.ClientID != tx.st.cfg.ClientID {
 		ss.Family = FamilyConnect
@@ -271,8 +292,12 @@ func (tx *Tx) seedSession(fs *fixtures.Session) (SessionSeed, error) {
 		}
 	}
 	if ss.Status != fixtures.SessionActive {
-		ended := created
+		ended := at(fs.EndedAt, created)
 		ss.EndedAt = &ended
+		ss.UpdatedAt = ended
+	}
+	if ss.LastActive.After(ss.UpdatedAt) {
+		ss.UpdatedAt = ss.LastActive
 	}
 	ss.RefreshToken = fs.RefreshToken
 	if ss.RefreshToken == "" {
@@ -282,7 +307,10 @@ func (tx *Tx) seedSession(fs *fixtures.Session) (SessionSeed, error) {
 		return SessionSeed{}, fmt.Errorf("session %s already exists", ss.ID)
 	}
 	tx.AddSession(ss)
-	sd := SessionSeed{Session: ss, JTI: pinned.JTI, IAT: iat}
+	if t, ok := fs.RefreshTokenIssuedAt.Time(); ok {
+		tx.w.refresh[ss.RefreshToken].IAT = t.Unix()
+	}
+	sd := SessionSeed{Session: ss, JTI: pinned.JTI, IAT: iat, Mint: fs.MintAccessToken == nil || *fs.MintAccessToken}
 	if exp, ok := pinned.ExpiresAt.Time(); ok {
 		sd.Exp = exp
 		if sd.IAT.IsZero() {

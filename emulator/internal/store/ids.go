@@ -38,6 +38,20 @@ func (e *entropy) reseed(seed int64, stream string) {
 	e.mu.Unlock()
 }
 
+// state is the stream's position, for snapshots.
+func (e *entropy) state() ([]byte, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.r.MarshalBinary()
+}
+
+// restore moves the stream to a position state wrote.
+func (e *entropy) restore(b []byte) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.r.UnmarshalBinary(b)
+}
+
 const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 // ulid returns a ULID stamped with t (the instance clock) and seeded entropy.
