@@ -9,6 +9,7 @@ import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/usermgmt"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/vault"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
 )
 
@@ -33,6 +34,7 @@ func (s *Server) routeTable() []web.Route {
 		authorization.Routes,
 		apikeys.Routes,
 		events.Routes,
+		vault.Routes,
 	} {
 		table = append(table, area(s.env)...)
 	}
