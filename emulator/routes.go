@@ -7,6 +7,7 @@ import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/oauth"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/pipes"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/usermgmt"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/vault"
@@ -35,6 +36,7 @@ func (s *Server) routeTable() []web.Route {
 		apikeys.Routes,
 		events.Routes,
 		vault.Routes,
+		pipes.Routes,
 	} {
 		table = append(table, area(s.env)...)
 	}
