@@ -428,3 +428,37 @@ func (tx *Tx) forgetPipesOfOrg(orgID string) {
 		}
 	}
 }
+
+// checkVaultAndPipes is CheckIndexes for Vault and Pipes: every object in
+// each of its indexes, no account of a deleted integration or user.
+func (w *World) checkVaultAndPipes() error {
+	v := &w.vault
+	if len(v.order) != len(v.byID) || len(v.byName) != len(v.byID) {
+		return fmt.Errorf("vault: %d ordered, %d by id, %d by name", len(v.order), len(v.byID), len(v.byName))
+	}
+	for _, o := range v.order {
+		if v.byID[o.ID] != o || v.byName[o.Name] != o {
+			return fmt.Errorf("vault object %s is not indexed consistently", o.ID)
+		}
+	}
+	p := &w.pipes
+	if len(p.order) != len(p.byID) || len(p.bySlug) != len(p.byID) {
+		return fmt.Errorf("data integrations: %d ordered, %d by id, %d by slug", len(p.order), len(p.byID), len(p.bySlug))
+	}
+	n := 0
+	for userID, list := range p.userAccounts {
+		for _, a := range list {
+			n++
+			if a.UserID != userID || p.accounts[accountKey(a.IntegrationID, a.UserID, a.OrgID)] != a {
+				return fmt.Errorf("connected account %s is not indexed consistently", a.ID)
+			}
+			if p.byID[a.IntegrationID] == nil || w.users[a.UserID] == nil || (a.OrgID != "" && w.orgs[a.OrgID] == nil) {
+				return fmt.Errorf("connected account %s dangles", a.ID)
+			}
+		}
+	}
+	if n != len(p.accounts) {
+		return fmt.Errorf("connected accounts: %d by user, %d by key", n, len(p.accounts))
+	}
+	return nil
+}

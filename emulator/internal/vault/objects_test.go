@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -196,5 +197,42 @@ vault_objects:
 	want := []string{"vault.data.read", "vault.kek.created", "vault.data.created"}
 	if got := eventTypes(t, srv); !slices.Equal(got, want) {
 		t.Fatalf("events: %v, want %v", got, want)
+	}
+}
+
+// TestConcurrentVersionChecks: of many updates racing with the same
+// version_check, exactly one wins and the others get 409; the object ends
+// with exactly two versions.
+func TestConcurrentVersionChecks(t *testing.T) {
+	t.Parallel()
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0})
+	o := emutest.WantJSON(t, srv.API(t, http.MethodPost, "/vault/v1/kv", map[string]any{"name": "counter", "value": "0", "key_context": map[string]any{"k": "v"}}), 201)
+	const n = 16
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses <- srv.API(t, http.MethodPut, "/vault/v1/kv/"+o["id"].(string), map[string]any{"value": fmt.Sprint(i + 1), "version_check": o["version_id"]}).Status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	won := 0
+	for s := range statuses {
+		switch s {
+		case 201:
+			won++
+		case 409:
+		default:
+			t.Fatalf("status %d", s)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d updates won, want 1", won)
+	}
+	if vs := emutest.WantJSON(t, srv.API(t, http.MethodGet, "/vault/v1/kv/"+o["id"].(string)+"/versions", nil), 200)["data"].([]any); len(vs) != 2 {
+		t.Fatalf("%d versions, want 2", len(vs))
 	}
 }
