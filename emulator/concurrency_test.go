@@ -181,6 +181,25 @@ func TestMixedLoad(t *testing.T) {
 				check(serve(h, http.MethodDelete, "/organizations/"+o.ID, "", "", key...), "delete org")
 			}
 		},
+		"vault and pipes": func(i int) {
+			rec := serve(h, http.MethodPost, "/vault/v1/kv", "application/json", fmt.Sprintf(`{"name":"obj-%d","value":"v","key_context":{"org":"%d"}}`, i, i%3), key...)
+			check(rec, "vault create")
+			var o struct{ ID string }
+			json.Unmarshal(rec.Body.Bytes(), &o)
+			if o.ID != "" {
+				check(serve(h, http.MethodPut, "/vault/v1/kv/"+o.ID, "application/json", `{"value":"w"}`, key...), "vault update")
+				check(serve(h, http.MethodDelete, "/vault/v1/kv/"+o.ID, "", "", key...), "vault delete")
+			}
+			check(serve(h, http.MethodPost, "/data-integrations", "application/json",
+				`{"provider":"notion","enabled":true,"credentials":{"type":"custom","client_id":"c","client_secret":"s"}}`, key...), "integration")
+			accounts := "/user_management/users/" + aliceUser + "/connected_accounts/notion"
+			check(serve(h, http.MethodPost, accounts, "application/json", `{"access_token":"t","expires_at":"2020-01-01T00:00:00Z"}`, key...), "import")
+			check(serve(h, http.MethodPost, "/data-integrations/notion/token", "application/json", `{"user_id":"`+aliceUser+`"}`, key...), "token")
+			check(serve(h, http.MethodDelete, accounts, "", "", key...), "disconnect")
+			if i%7 == 0 {
+				check(serve(h, http.MethodDelete, "/data-integrations/notion", "", "", key...), "delete integration")
+			}
+		},
 		"fixtures and keys": func(i int) {
 			srv.AddFixtures(context.Background(), []byte(fmt.Sprintf("users: [{email: fx-%d@example.com}]\n", i)), "load")
 			if i%10 == 0 {

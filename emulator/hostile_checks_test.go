@@ -310,13 +310,16 @@ func hostileHTMLPage(path string) bool {
 }
 
 // hostileShape is the error shape the path documents: "oauth", "workos",
-// or "either" for the User Management endpoints that speak OAuth grants.
+// "either" for the User Management endpoints that speak OAuth grants, or
+// "vault" for Vault (another backend, with its own shape).
 func hostileShape(path string) string {
 	switch {
 	case strings.HasPrefix(path, "/oauth2/"):
 		return "oauth"
 	case path == "/user_management/authenticate", path == "/user_management/authorize/device":
 		return "either"
+	case strings.HasPrefix(path, "/vault/"):
+		return "vault" // Vault's handlers answer {"error"}; the guard and router, WorkOS's shape
 	}
 	return "workos"
 }
@@ -427,6 +430,10 @@ func hostileProblems(req *http.Request, a hostileAnswer) []string {
 	case "oauth":
 		if !oauthOK {
 			bad(`error body on %s lacks the OAuth shape {"error","error_description"}`, hostileShort(path))
+		}
+	case "vault":
+		if !workosOK && !(hostileString(m, "error") && len(m) == 1) {
+			bad(`error body on %s lacks Vault's shape {"error"} and the WorkOS shape {"code","message"}`, hostileShort(path))
 		}
 	case "workos":
 		if !workosOK {

@@ -7,8 +7,10 @@ import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/oauth"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/pipes"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/usermgmt"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/vault"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
 )
 
@@ -33,6 +35,8 @@ func (s *Server) routeTable() []web.Route {
 		authorization.Routes,
 		apikeys.Routes,
 		events.Routes,
+		vault.Routes,
+		pipes.Routes,
 	} {
 		table = append(table, area(s.env)...)
 	}

@@ -253,6 +253,12 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 	if err := tx.seedWebhookEndpoints(set.WebhookEndpoints); err != nil {
 		return err
 	}
+	if err := tx.seedVaultObjects(set.VaultObjects); err != nil {
+		return err
+	}
+	if err := tx.seedDataIntegrations(set.DataIntegrations); err != nil {
+		return err
+	}
 	return nil
 }
 

@@ -41,7 +41,7 @@ func (s *Store) CheckIndexes() error {
 				return fmt.Errorf("refresh token of session %s is stale", rt.SessionID)
 			}
 		}
-		return nil
+		return w.checkVaultAndPipes()
 	})
 }
 

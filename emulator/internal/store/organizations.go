@@ -113,6 +113,7 @@ func (tx *Tx) DeleteOrg(o *Organization) {
 		tx.DeleteMembership(m)
 	}
 	delete(w.orgRoles, o.ID)
+	tx.forgetPipesOfOrg(o.ID)
 	for _, inv := range w.invitationOrder {
 		if inv.OrgID == o.ID && inv.State == InvitationPending {
 			inv.State = InvitationRevoked

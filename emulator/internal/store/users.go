@@ -164,6 +164,7 @@ func (tx *Tx) DeleteUser(u *User) {
 		delete(w.factors, f.ID)
 	}
 	delete(w.userFactors, u.ID)
+	tx.forgetPipesOfUser(u.ID)
 	delete(w.users, u.ID)
 	delete(w.byEmail, EmailKey(u.Email))
 	if u.ExternalID != nil {

@@ -81,6 +81,8 @@ type World struct {
 	events    eventLog
 	webhooks  webhooks
 	delivered deliveries
+	vault     vaultState
+	pipes     pipesState
 
 	// createdAt is when the world was built.
 	createdAt time.Time
@@ -113,6 +115,7 @@ func newWorld(cfg *Config, ring *keys.Ring, now time.Time) *World {
 		orgAPIKeys: map[string]*OrgAPIKey{},
 		seqByID:    map[string]uint64{}, touchedUsers: map[string]bool{},
 		events: newEventLog(), webhooks: newWebhooks(), delivered: newDeliveries(),
+		vault: newVaultState(), pipes: newPipesState(),
 	}
 }
 
