@@ -318,6 +318,10 @@ users: [{email: new@example.com, email_verified: true, password: pw}]
 		run  func(*testing.T, *contractRun)
 	}{
 		{"events and webhooks", contractEvents},
+		{"api keys", contractAPIKeys},
+		{"connect", contractConnect},
+		{"feature flags", contractFeatureFlags},
+		{"widgets", contractWidgets},
 	} {
 		area.run(t, run)
 	}

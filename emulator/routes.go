@@ -3,13 +3,16 @@ package emulator
 import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/apikeys"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/authorization"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/connect"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/control"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/featureflags"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/oauth"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/usermgmt"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/widgets"
 )
 
 // Route is one emulated endpoint, for documentation (docs/endpoints.md is
@@ -33,6 +36,9 @@ func (s *Server) routeTable() []web.Route {
 		authorization.Routes,
 		apikeys.Routes,
 		events.Routes,
+		connect.Routes,
+		featureflags.Routes,
+		widgets.Routes,
 	} {
 		table = append(table, area(s.env)...)
 	}
