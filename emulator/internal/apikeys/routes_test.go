@@ -192,3 +192,33 @@ func TestListsAndCreationRefusals(t *testing.T) {
 	emutest.WantError(t, srv.API(t, http.MethodPost, userKeys, map[string]any{"name": "x"}), 422, "invalid_request_parameters")
 	emutest.WantError(t, srv.API(t, http.MethodGet, "/user_management/users/user_01JGK40000000000000000ZZZZ/api_keys", nil), 404, "entity_not_found")
 }
+
+// TestFixtureKeysAddedAtRunTime: an organization's key added through the
+// control plane validates at once and emits api_key.created; the loaded
+// world's keys emit nothing.
+func TestFixtureKeysAddedAtRunTime(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	count := func() int {
+		return len(emutest.WantJSON(t, srv.API(t, http.MethodGet, "/events?events=api_key.created", nil), 200)["data"].([]any))
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("the loaded world emitted %d events", n)
+	}
+	r := srv.PostJSON(t, "/_emulator/fixtures", map[string]any{"organizations": []map[string]any{
+		{"name": "Initech", "api_keys": []map[string]any{{"name": "late", "value": "sk_late_initech_key"}}}}})
+	if r.Status != 201 && r.Status != 200 {
+		t.Fatalf("add fixtures: %d %s", r.Status, r.Body)
+	}
+	if k := validate(t, srv, "sk_late_initech_key"); k == nil || k["name"] != "late" {
+		t.Fatalf("added key %v", k)
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d api_key.created events, want 1", n)
+	}
+	r = srv.PostJSON(t, "/_emulator/fixtures", map[string]any{"organizations": []map[string]any{
+		{"name": "Initrode", "api_keys": []map[string]any{{"name": "dup", "value": "sk_late_initech_key"}}}}})
+	if r.Status < 400 {
+		t.Fatalf("a duplicate key value was accepted: %d %s", r.Status, r.Body)
+	}
+}

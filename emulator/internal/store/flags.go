@@ -24,9 +24,11 @@ type Flag struct {
 	Tags         []string
 	Enabled      bool
 	DefaultValue bool
-	// Orgs and Users are the targets, in the order they were added.
+	// Orgs and Users are the targets, in the order they were added;
+	// targets holds them all, so evaluating the flag at each mint is O(1).
 	Orgs      []string
 	Users     []string
+	targets   map[string]bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -147,6 +149,10 @@ func (tx *Tx) configuredTargets(orgIDs, userIDs []string) wire.Object {
 // AddFlag registers a flag and emits flag.created.
 func (tx *Tx) AddFlag(f *Flag, actor FlagActor) {
 	fs := &tx.w.flags
+	f.targets = make(map[string]bool, len(f.Orgs)+len(f.Users))
+	for _, id := range append(slices.Clone(f.Orgs), f.Users...) {
+		f.targets[id] = true
+	}
 	f.Seq = tx.w.nextSeq(f.ID)
 	fs.bySlug[f.Slug] = f
 	fs.order = append(fs.order, f)
@@ -180,8 +186,10 @@ func (tx *Tx) SetFlagTarget(f *Flag, id string, isOrg, on bool, actor FlagActor)
 	}
 	if on {
 		*list = append(slices.Clone(*list), id)
+		f.targets[id] = true
 	} else {
 		*list = Without(*list, id)
+		delete(f.targets, id)
 	}
 	f.UpdatedAt = tx.now
 	tx.emitRuleUpdated(f, actor, prev)
