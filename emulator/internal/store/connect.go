@@ -27,8 +27,11 @@ type Authorization struct {
 	OrgID string
 	// Scopes are those the latest grant was given.
 	Scopes []string
-	// Sessions are the grants' session ids (some may have been evicted).
+	// Sessions are the grants' session ids (some may have been evicted:
+	// they are dropped when the list has doubled since it was last
+	// pruned, so a user signing in again and again keeps it bounded).
 	Sessions  []string
+	pruneAt   int
 	CreatedAt time.Time
 }
 
@@ -76,6 +79,10 @@ func (tx *Tx) authorize(ss *Session) {
 		}
 	}
 	a.Scopes = slices.Clone(ss.Scopes)
+	if len(a.Sessions) >= a.pruneAt {
+		a.Sessions = slices.DeleteFunc(a.Sessions, func(id string) bool { return tx.w.sessions[id] == nil })
+		a.pruneAt = max(64, 2*len(a.Sessions))
+	}
 	a.Sessions = append(a.Sessions, ss.ID)
 }
 
