@@ -329,6 +329,10 @@ users: [{email: new@example.com, email_verified: true, password: pw}]
 		{"events and webhooks", contractEvents},
 		{"vault", contractVault},
 		{"pipes", contractPipes},
+		{"api keys", contractAPIKeys},
+		{"connect", contractConnect},
+		{"feature flags", contractFeatureFlags},
+		{"widgets", contractWidgets},
 	} {
 		area.run(t, run)
 	}

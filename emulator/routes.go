@@ -3,8 +3,10 @@ package emulator
 import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/apikeys"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/authorization"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/connect"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/control"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/featureflags"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/oauth"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/pipes"
@@ -12,6 +14,7 @@ import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/usermgmt"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/vault"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/widgets"
 )
 
 // Route is one emulated endpoint, for documentation (docs/endpoints.md is
@@ -37,6 +40,9 @@ func (s *Server) routeTable() []web.Route {
 		events.Routes,
 		vault.Routes,
 		pipes.Routes,
+		connect.Routes,
+		featureflags.Routes,
+		widgets.Routes,
 	} {
 		table = append(table, area(s.env)...)
 	}

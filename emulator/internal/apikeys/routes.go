@@ -1,15 +1,12 @@
 // Package apikeys is WorkOS's API keys product: the keys organizations
-// issue to their own callers, and their validation.
+// issue to their own callers and the keys users issue for one of their
+// organizations, their expiry and deletion, and their validation.
 package apikeys
 
 import (
 	"net/http"
 
-	"github.com/labstack/echo/v4"
-
-	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
-	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
 )
 
 // api serves the routes of every environment.
@@ -18,30 +15,14 @@ type api struct{ env web.Env }
 // Routes lists the area's routes.
 func Routes(env web.Env) []web.Route {
 	a := &api{env: env}
+	const g, key = web.GroupAPI, web.APIKey
 	return []web.Route{
-		web.R(http.MethodPost, "/api_keys/validations", web.GroupAPI, web.APIKey, "validate an organization API key", a.validate),
+		web.R(http.MethodPost, "/api_keys/validations", g, key, "validate an API key (organization or user key): the key and its permissions", a.validate),
+		web.R(http.MethodDelete, "/api_keys/:id", g, key, "delete an API key (api_key.revoked)", a.delete),
+		web.R(http.MethodPost, "/api_keys/:id/expire", g, key, "expire an API key now, schedule or clear its expiry (api_key.updated)", a.expire),
+		web.R(http.MethodGet, "/organizations/:organizationId/api_keys", g, key, "an organization's API keys", a.listOrg),
+		web.R(http.MethodPost, "/organizations/:organizationId/api_keys", g, key, "create an organization API key (api_key.created)", a.createOrg),
+		web.R(http.MethodGet, "/user_management/users/:userId/api_keys", g, key, "a user's API keys (organization_id filter)", a.listUser),
+		web.R(http.MethodPost, "/user_management/users/:userId/api_keys", g, key, "create a user API key for one of their organizations (api_key.created)", a.createUser),
 	}
-}
-
-// validate serves POST /api_keys/validations: {"api_key": {...}} for a key
-// of an existing organization, {"api_key": null} otherwise.
-func (a *api) validate(c echo.Context) error {
-	b, err := web.Decode(c, web.APIBody)
-	if err != nil {
-		return err
-	}
-	value := b.Str("value")
-	if value == "" {
-		b.Bad("value", "value_required")
-	}
-	if err := b.Err(); err != nil {
-		return err
-	}
-	return web.Read(c, a.env(c), http.StatusOK, func(tx *store.Tx) (any, error) {
-		k := tx.OrgAPIKeyByValue(value)
-		if k == nil {
-			return wire.Object{{"api_key", nil}}, nil
-		}
-		return wire.Object{{"api_key", k.Object()}}, nil
-	})
 }

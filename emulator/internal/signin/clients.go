@@ -84,7 +84,7 @@ func AuthenticateClient(c echo.Context, st *store.Store, b *web.Body, allowPubli
 			return nil, invalidClient(basic, "Client authentication failed: a public client cannot authenticate here.")
 		}
 		return &Client{ID: id, App: app}, nil
-	case !app.Authenticate(secret):
+	case !app.Authenticate(secret, st.Clock().Now()):
 		return nil, invalidClient(basic, "Client authentication failed: wrong client_secret.")
 	}
 	return &Client{ID: id, App: app, Authenticated: true}, nil

@@ -33,11 +33,14 @@ const PrefixEvent = "event_"
 // happened. Data is the event's data object, rendered then (a later change
 // to the object does not change the event).
 type Event struct {
-	Seq       uint64
-	ID        string
-	Type      string
-	OrgID     string // the organization the event concerns, for the organization_id filter
-	Data      []byte
+	Seq   uint64
+	ID    string
+	Type  string
+	OrgID string // the organization the event concerns, for the organization_id filter
+	Data  []byte
+	// Context is the event's context object (nil: none), for the events
+	// whose schema has one (the feature flag events).
+	Context   []byte
 	CreatedAt time.Time
 }
 
@@ -52,6 +55,9 @@ func (e *Event) AppendJSON(b []byte) ([]byte, error) {
 	m.Str("event", e.Type)
 	m.Raw("data", e.Data)
 	m.Time("created_at", e.CreatedAt)
+	if e.Context != nil {
+		m.Raw("context", e.Context)
+	}
 	return append(m.B, '}'), nil
 }
 
@@ -60,8 +66,8 @@ func (e *Event) MarshalJSON() ([]byte, error) { return e.AppendJSON(make([]byte,
 
 // pendingEvent is an event emitted by a transaction that has not committed.
 type pendingEvent struct {
-	typ, org string
-	data     []byte
+	typ, org      string
+	data, context []byte
 }
 
 // Emit records that the transaction's change caused event typ (a WorkOS
@@ -77,6 +83,17 @@ func (tx *Tx) Emit(typ, org string, data any) {
 		panic("store: event " + typ + ": " + err.Error()) // the emulator's own objects always encode
 	}
 	tx.emitted = append(tx.emitted, pendingEvent{typ: typ, org: org, data: b})
+}
+
+// EmitWithContext is Emit for an event whose schema has a context object
+// (who made the change, and how): context is rendered now, like data.
+func (tx *Tx) EmitWithContext(typ, org string, data, context any) {
+	tx.Emit(typ, org, data)
+	b, err := wire.Marshal(context)
+	if err != nil {
+		panic("store: event " + typ + " context: " + err.Error())
+	}
+	tx.emitted[len(tx.emitted)-1].context = b
 }
 
 // eventQueue is one ordering of events (all of them, or those of one type
@@ -187,7 +204,7 @@ func (tx *Tx) commitEvents() {
 	for _, p := range tx.emitted {
 		l.seq++
 		e := &Event{Seq: l.seq, ID: PrefixEvent + tx.st.eventIDs.ulid(tx.now), Type: p.typ, OrgID: p.org,
-			Data: p.data, CreatedAt: tx.now}
+			Data: p.data, Context: p.context, CreatedAt: tx.now}
 		l.append(e)
 		tx.queueDeliveries(e)
 	}

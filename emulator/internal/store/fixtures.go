@@ -174,22 +174,12 @@ func (s *Store) AddFixtures(ctx context.Context, data []byte, name string, seed 
 func (tx *Tx) addFixtures(set *fixtures.Set) error {
 	w, now := tx.w, tx.now
 	for i := range set.Applications {
-		a := set.Applications[i]
-		if _, dup := w.apps[a.ClientID]; dup || a.ClientID == tx.st.cfg.ClientID {
-			return fmt.Errorf("application %s already exists", a.ClientID)
+		if err := tx.seedApp(set.Applications[i]); err != nil {
+			return err
 		}
-		app := &Application{Application: a}
-		if a.ClientSecret != "" {
-			app.secret = []byte(a.ClientSecret)
-		}
-		w.apps[a.ClientID] = app
 	}
 	for i := range set.Organizations {
 		o := &set.Organizations[i]
-		for _, k := range o.APIKeys {
-			w.orgAPIKeys[k.Value] = &OrgAPIKey{OrgID: o.ID, Name: k.Name, Value: k.Value, Permissions: k.Permissions,
-				ID: "api_key_" + deriveULID(o.ID+"/"+k.Name, now), CreatedAt: now}
-		}
 		if _, dup := w.orgs[o.ID]; dup {
 			return fmt.Errorf("organization %s already exists", o.ID)
 		}
@@ -257,6 +247,12 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		return err
 	}
 	if err := tx.seedDataIntegrations(set.DataIntegrations); err != nil {
+		return err
+	}
+	if err := tx.seedOrgAPIKeys(set.Organizations); err != nil {
+		return err
+	}
+	if err := tx.seedFeatureFlags(set.FeatureFlags); err != nil {
 		return err
 	}
 	return nil

@@ -101,7 +101,8 @@ func (tx *Tx) Session(id string) *Session { return tx.w.sessions[id] }
 func (tx *Tx) SessionsOfUser(userID string) []*Session { return tx.w.userSessions[userID] }
 
 // AddSession registers a session and its refresh token; the environment's
-// session.max_length sets when it expires.
+// session.max_length sets when it expires. A Connect grant joins its
+// user's authorization of the application.
 func (tx *Tx) AddSession(ss *Session) {
 	w, cfg := tx.w, tx.st.cfg
 	if cfg.SessionMaxLength > 0 {
@@ -116,6 +117,7 @@ func (tx *Tx) AddSession(ss *Session) {
 	if ss.RefreshToken != "" {
 		w.refresh[ss.RefreshToken] = &RefreshToken{SessionID: ss.ID, IAT: ss.CreatedAt.Unix()}
 	}
+	tx.authorize(ss)
 }
 
 // EndSession marks a live session ended (revoked or expired): its tokens

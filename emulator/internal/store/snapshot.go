@@ -76,14 +76,18 @@ func snapshotEnvironment(tx *Tx, set *fixtures.Set) {
 	set.Environment = env
 }
 
+// snapshotApplications writes the Connect applications in creation order;
+// an application keeps its first client secret (fixtures have one).
 func snapshotApplications(tx *Tx, set *fixtures.Set) {
-	for _, a := range tx.w.apps {
+	for _, a := range tx.w.connect.order {
 		fa := a.Application
 		fa.Pos = fixtures.Pos{}
-		fa.ClientSecret = string(a.secret)
+		fa.ClientSecret = ""
+		if len(a.Secrets) > 0 {
+			fa.ClientSecret = string(a.Secrets[0].value)
+		}
 		set.Applications = append(set.Applications, fa)
 	}
-	slices.SortFunc(set.Applications, func(a, b fixtures.Application) int { return cmp.Compare(a.ClientID, b.ClientID) })
 }
 
 func snapshotOrganizations(tx *Tx, set *fixtures.Set) {
@@ -93,15 +97,8 @@ func snapshotOrganizations(tx *Tx, set *fixtures.Set) {
 		for _, d := range o.Domains {
 			fo.Domains = append(fo.Domains, d.Domain)
 		}
-		var keys []*OrgAPIKey
-		for _, k := range tx.w.orgAPIKeys {
-			if k.OrgID == o.ID {
-				keys = append(keys, k)
-			}
-		}
-		slices.SortFunc(keys, func(a, b *OrgAPIKey) int { return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID)) })
-		for _, k := range keys {
-			fo.APIKeys = append(fo.APIKeys, fixtures.OrgAPIKey{Name: k.Name, Value: k.Value, Permissions: k.Permissions})
+		for _, k := range tx.w.apiKeys.byOrg[o.ID] {
+			fo.APIKeys = append(fo.APIKeys, fixtures.OrgAPIKey{Name: k.Name, Value: k.value, Permissions: slices.Clone(k.Permissions)})
 		}
 		set.Organizations = append(set.Organizations, fo)
 	}

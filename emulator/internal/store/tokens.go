@@ -146,7 +146,8 @@ func (tx *Tx) RotateRefresh(ss *Session, next string) {
 
 // AccessActive reports whether an issued access token is still good now:
 // unexpired by the instance clock, signed by a key still published, its
-// session live, and its user, application and organization still there.
+// session live, and its user, application (Connect and M2M tokens) and
+// organization still there.
 func (tx *Tx) AccessActive(rec *AccessToken) bool {
 	w := tx.w
 	if tx.now.Unix() >= rec.Exp || !w.ring.IsPublished(rec.KID) {
@@ -157,6 +158,9 @@ func (tx *Tx) AccessActive(rec *AccessToken) bool {
 	}
 	if rec.Family == FamilyM2M {
 		return w.apps[rec.ClientID] != nil
+	}
+	if rec.Family == FamilyConnect && rec.ClientID != tx.st.cfg.ClientID && w.apps[rec.ClientID] == nil {
+		return false // the application was deleted
 	}
 	if w.users[rec.Sub] == nil {
 		return false

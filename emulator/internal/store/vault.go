@@ -242,8 +242,3 @@ func VaultEvent(a VaultActor, kv ...any) wire.Object {
 func StableULID(key string) string {
 	return deriveULID(key, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 }
-
-// EnvironmentID is the environment's id (Vault's environment_id).
-func (tx *Tx) EnvironmentID() string {
-	return "environment_" + StableULID("environment\x00"+tx.st.cfg.ClientID)
-}

@@ -70,7 +70,9 @@ type World struct {
 	invitationsByToken map[string]*Invitation
 	invitationOrder    []*Invitation
 
-	orgAPIKeys map[string]*OrgAPIKey // by value
+	apiKeys apiKeys // the API keys product
+	connect connect // Connect applications' records and users' grants
+	flags   flags   // feature flags
 
 	// jwtTemplate adds custom claims to User Management tokens (nil: none).
 	jwtTemplate *JWTTemplate
@@ -112,8 +114,8 @@ func newWorld(cfg *Config, ring *keys.Ring, now time.Time) *World {
 		factors: map[string]*Factor{}, userFactors: map[string][]*Factor{}, challenges: map[string]*Challenge{},
 		outbox:      outbox{byID: map[string]*OutboxEntry{}, byToken: map[string]*OutboxEntry{}},
 		invitations: map[string]*Invitation{}, invitationsByToken: map[string]*Invitation{},
-		orgAPIKeys: map[string]*OrgAPIKey{},
-		seqByID:    map[string]uint64{}, touchedUsers: map[string]bool{},
+		apiKeys: newAPIKeys(), connect: newConnect(), flags: newFlags(),
+		seqByID: map[string]uint64{}, touchedUsers: map[string]bool{},
 		events: newEventLog(), webhooks: newWebhooks(), delivered: newDeliveries(),
 		vault: newVaultState(), pipes: newPipesState(),
 	}

@@ -161,7 +161,8 @@ func Resolve(tx *store.Tx, spec Spec) Spec {
 // Claims lays out a token's claims in WorkOS's order, with the record
 // introspection will answer from and the key that signs it. Role claims of
 // User Management tokens come from the membership at this moment, so a role
-// change shows in the next token.
+// change shows in the next token; so do their feature_flags, from the flags
+// on for the user and organization now.
 func Claims(tx *store.Tx, spec Spec) (wire.Object, *store.AccessToken, *keys.Key) {
 	cfg := tx.Config()
 	active := tx.Ring().Active()
@@ -196,6 +197,9 @@ func Claims(tx *store.Tx, spec Spec) (wire.Object, *store.AccessToken, *keys.Key
 			if len(perms) > 0 || spec.PermsSet {
 				claims = append(claims, wire.KV{"permissions", wire.NonNil(perms)})
 			}
+		}
+		if flags := tx.FlagsOn(spec.UserID, spec.OrgID); len(flags) > 0 {
+			claims = append(claims, wire.KV{"feature_flags", flags})
 		}
 		claims = append(claims, wire.KV{"sid", rec.SessionID}, wire.KV{"jti", rec.JTI}, wire.KV{"exp", rec.Exp}, wire.KV{"iat", rec.IAT})
 		// The JWT template applies to every User Management mint; explicit
