@@ -5,9 +5,12 @@ import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/authorization"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/control"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/mfa"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/oauth"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/portal"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/sso"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/usermgmt"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
 )
@@ -33,6 +36,9 @@ func (s *Server) routeTable() []web.Route {
 		authorization.Routes,
 		apikeys.Routes,
 		events.Routes,
+		sso.Routes,
+		portal.Routes,
+		mfa.Routes,
 	} {
 		table = append(table, area(s.env)...)
 	}
@@ -40,6 +46,8 @@ func (s *Server) routeTable() []web.Route {
 	if !s.cfg.DisableControl {
 		table = append(table, control.Routes(s.env,
 			events.ControlRoutes(s.env, s.webhooks),
+			sso.ControlRoutes(s.env),
+			organizations.ControlRoutes(s.env),
 		)...)
 	}
 	return table

@@ -179,7 +179,8 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		org := &Organization{ID: o.ID, Name: o.Name, ExternalID: o.ExternalID, Metadata: copyMetadata(o.Metadata),
 			AllowProfilesOutsideOrganization: o.AllowProfilesOutsideOrganization, CreatedAt: created, UpdatedAt: created}
 		for _, d := range o.Domains {
-			org.Domains = append(org.Domains, &OrgDomain{ID: "org_domain_" + deriveULID(o.ID+"/"+d, created), Domain: d, State: "verified", CreatedAt: created})
+			org.Domains = append(org.Domains, &OrgDomain{ID: "org_domain_" + deriveULID(o.ID+"/"+d, created), Domain: d, State: DomainVerified,
+				Strategy: StrategyManual, CreatedAt: created, UpdatedAt: created})
 		}
 		tx.AddOrg(org)
 	}
@@ -228,6 +229,9 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 	}
 	// The sections of the rest of WorkOS, one call per area.
 	if err := tx.seedWebhookEndpoints(set.WebhookEndpoints); err != nil {
+		return err
+	}
+	if err := tx.seedConnections(set.Connections); err != nil {
 		return err
 	}
 	return nil

@@ -15,6 +15,11 @@ type Attempt struct {
 	MFADone       bool
 	InvitationID  string
 	IP, UserAgent string
+	// ConnectionID is the SSO connection or OAuth provider the user signed
+	// in through ("" for AuthKit's own methods); OAuth the provider's
+	// tokens, when the sign-in asked for them.
+	ConnectionID string
+	OAuth        *OAuthTokens
 }
 
 // Step is what a sign-in needs next.

@@ -156,6 +156,7 @@ func (tx *Tx) DeleteUser(u *User) {
 		delete(w.factors, f.ID)
 	}
 	delete(w.userFactors, u.ID)
+	tx.forgetIdentities(u.ID)
 	delete(w.users, u.ID)
 	delete(w.byEmail, EmailKey(u.Email))
 	if u.ExternalID != nil {

@@ -78,6 +78,7 @@ type World struct {
 	events    eventLog
 	webhooks  webhooks
 	delivered deliveries
+	sso       ssoState
 
 	// createdAt is when the world was built.
 	createdAt time.Time
@@ -110,6 +111,7 @@ func newWorld(cfg *Config, ring *keys.Ring, now time.Time) *World {
 		orgAPIKeys: map[string]*OrgAPIKey{},
 		seqByID:    map[string]uint64{}, touchedUsers: map[string]bool{},
 		events: newEventLog(), webhooks: newWebhooks(), delivered: newDeliveries(),
+		sso: newSSOState(),
 	}
 }
 
