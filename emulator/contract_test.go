@@ -54,6 +54,8 @@ var contractExceptions = []contractException{
 		Reason: "an unknown user id is a 404 entity_not_found, as on every other /user_management/users/{id}/... operation; the spec lists only 200 and 422 here"},
 	{Op: "GET /user_management/authorize", Status: 400, Match: "does not exist",
 		Reason: "the spec documents only the redirect, but an unknown client_id cannot be redirected anywhere safe, so the service must answer it with an error of its own"},
+	{Op: "GET /sso/authorize", Status: 400, Match: "does not exist",
+		Reason: "as for /user_management/authorize: an unknown client_id cannot be redirected anywhere safe"},
 }
 
 const (
@@ -318,6 +320,7 @@ users: [{email: new@example.com, email_verified: true, password: pw}]
 		run  func(*testing.T, *contractRun)
 	}{
 		{"events and webhooks", contractEvents},
+		{"sso", contractSSO},
 	} {
 		area.run(t, run)
 	}

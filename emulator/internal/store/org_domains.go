@@ -143,4 +143,6 @@ func (tx *Tx) SetDomainVerification(domain string, fail bool) {
 
 // DomainVerificationFails reports whether a domain is marked to fail
 // verification.
-func (tx *Tx) DomainVerificationFails(domain string) bool { return tx.w.sso.failDomains[domainKey(domain)] }
+func (tx *Tx) DomainVerificationFails(domain string) bool {
+	return tx.w.sso.failDomains[domainKey(domain)]
+}
