@@ -1,7 +1,6 @@
 package store
 
 import (
-	"strings"
 	"time"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
@@ -252,10 +251,4 @@ func dropString(list []string, v string) []string {
 		}
 	}
 	return out
-}
-
-// IsOAuthScope reports whether a provider scope is well formed (printable,
-// no spaces): what an OAuth provider would accept in its scope list.
-func IsOAuthScope(s string) bool {
-	return s != "" && len(s) <= 256 && !strings.ContainsAny(s, " \t\r\n\"\\")
 }

@@ -140,9 +140,3 @@ func (tx *Tx) SetDomainVerification(domain string, fail bool) {
 		delete(tx.w.sso.failDomains, domainKey(domain))
 	}
 }
-
-// DomainVerificationFails reports whether a domain is marked to fail
-// verification.
-func (tx *Tx) DomainVerificationFails(domain string) bool {
-	return tx.w.sso.failDomains[domainKey(domain)]
-}
