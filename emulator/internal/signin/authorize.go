@@ -209,7 +209,8 @@ func addFlow(tx *store.Tx, f *store.LoginFlow) (loginURL string) {
 }
 
 // startFlow registers the flow and either signs the login_hint user in
-// headlessly (environment.auto_login, or auto_login=true on the request) or
+// headlessly (environment.auto_login, or auto_login=true on the request:
+// at its identity provider when the e-mail's domain routes to SSO) or
 // sends the browser to the hosted login page. Headless sign-in stops at the
 // page of any step that needs input (an organization to choose, a code).
 func (e *engine) startFlow(c echo.Context, st *store.Store, f *store.LoginFlow, q url.Values) error {
@@ -219,6 +220,13 @@ func (e *engine) startFlow(c echo.Context, st *store.Store, f *store.LoginFlow, 
 		f.ExpiresAt = tx.Now().Add(flowTTL)
 		out = outcome{redirectTo: addFlow(tx, f)}
 		if tx.Config().AutoLogin || q.Get("auto_login") == "true" {
+			// An e-mail of an SSO domain signs in at its identity provider,
+			// as the hosted page would send it there.
+			if conn := tx.SSOConnectionForEmail(f.LoginHint); conn != nil && f.LoginHint != "" {
+				r := &store.IdPRequest{FlowID: f.ID, LoginHint: f.LoginHint, IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+				out = beginIdP(tx, r, conn, true)
+				return nil
+			}
 			if hinted := tx.UserByEmail(f.LoginHint); hinted != nil && f.LoginHint != "" {
 				signInFlow(f, hinted.ID, "Password")
 				out = advance(tx, f, "")

@@ -196,6 +196,11 @@ func TestHostedLoginRoutesToSSO(t *testing.T) {
 	if q.Get("error") != "access_denied" || q.Get("state") != "s" {
 		t.Fatalf("denied social sign-in: %v", q)
 	}
+	// headless AuthKit login with an SSO domain's e-mail goes through its IdP
+	r := srv.Do(t, http.MethodGet, umAuthorize("provider", "authkit", "login_hint", "dana@acme.test", "auto_login", "true"), nil)
+	if res := exchange(t, srv, r.Header.Get("Location")); res["authentication_method"] != "SSO" {
+		t.Fatalf("headless routed sign-in: %v", res)
+	}
 	// a domain without SSO still signs in with a password
 	b = emutest.NewBrowser(t, srv, emutest.AppCallback)
 	b.Visit(umAuthorize("provider", "authkit"))
