@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"testing"
@@ -56,11 +57,21 @@ func (c *contractClient) allEvents() int {
 	c.t.Helper()
 	n, after := 0, ""
 	types := map[string]int{}
+	var prev string
 	for {
 		page := c.json(200, http.MethodGet, "/events?limit=100&after="+after, nil)
 		for _, e := range page["data"].([]any) {
-			types[e.(map[string]any)["event"].(string)]++
+			ev := e.(map[string]any)
+			types[ev["event"].(string)]++
 			n++
+			// One change emits its event once: the same event with the same
+			// data twice in a row is a change emitted by two layers.
+			data, _ := json.Marshal(ev["data"])
+			key := ev["event"].(string) + string(data) + ev["created_at"].(string)
+			if key == prev {
+				c.t.Errorf("[%s] %s emitted twice for one change: %s", c.step, ev["event"], data)
+			}
+			prev = key
 		}
 		next, _ := page["list_metadata"].(map[string]any)["after"].(string)
 		if next == "" {

@@ -306,7 +306,8 @@ var hostileInternal2xx = []string{"runtime error", "goroutine ", "invalid memory
 
 // hostileHTMLPage reports whether a path serves a hosted HTML page.
 func hostileHTMLPage(path string) bool {
-	return path == "/authkit/login" || path == "/device" || path == "/user_management/sessions/logout"
+	return path == "/authkit/login" || path == "/device" || path == "/user_management/sessions/logout" ||
+		path == "/idp/authorize" || path == "/admin-portal" || path == "/sso/logout"
 }
 
 // hostileShape is the error shape the path documents: "oauth", "workos",
@@ -316,7 +317,8 @@ func hostileShape(path string) string {
 	switch {
 	case strings.HasPrefix(path, "/oauth2/"):
 		return "oauth"
-	case path == "/user_management/authenticate", path == "/user_management/authorize/device":
+	case path == "/user_management/authenticate", path == "/user_management/authorize/device",
+		path == "/sso/token", path == "/sso/profile", path == "/sso/logout/authorize":
 		return "either"
 	case strings.HasPrefix(path, "/vault/"):
 		return "vault" // Vault's handlers answer {"error"}; the guard and router, WorkOS's shape

@@ -7,10 +7,13 @@ import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/control"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/featureflags"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/mfa"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/oauth"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/pipes"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/portal"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/sso"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/usermgmt"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/vault"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
@@ -43,6 +46,9 @@ func (s *Server) routeTable() []web.Route {
 		connect.Routes,
 		featureflags.Routes,
 		widgets.Routes,
+		sso.Routes,
+		portal.Routes,
+		mfa.Routes,
 	} {
 		table = append(table, area(s.env)...)
 	}
@@ -51,6 +57,8 @@ func (s *Server) routeTable() []web.Route {
 		table = append(table, control.Routes(s.env,
 			events.ControlRoutes(s.env, s.webhooks),
 			s.environmentRoutes(),
+			sso.ControlRoutes(s.env),
+			organizations.ControlRoutes(s.env),
 		)...)
 	}
 	return table

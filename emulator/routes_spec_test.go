@@ -30,7 +30,7 @@ var routesNotInSpec = map[string]string{
 // notWorkOSAPI reports the routes that are not WorkOS API paths: the
 // AuthKit domain (OAuth/OIDC, hosted pages) and the control plane.
 func notWorkOSAPI(path string) bool {
-	for _, p := range []string{"/oauth2/", "/.well-known/", "/authkit/", "/_emulator", "/favicon.ico"} {
+	for _, p := range []string{"/oauth2/", "/.well-known/", "/authkit/", "/_emulator", "/favicon.ico", "/idp/", "/admin-portal"} {
 		if strings.HasPrefix(path, p) {
 			return true
 		}

@@ -18,9 +18,9 @@ func TestUnknownAndUnimplementedRoutes(t *testing.T) {
 	srv := emutest.New(t, emulator.Config{})
 	auth := []string{"Authorization", "Bearer " + emutest.APIKey}
 	t.Run("501 names the operation", func(t *testing.T) {
-		r := srv.Do(t, http.MethodGet, "/connections", nil, auth...)
+		r := srv.Do(t, http.MethodPost, "/radar/attempts", nil, auth...)
 		emutest.WantError(t, r, 501, "not_implemented")
-		if msg := r.JSON(t)["message"].(string); !strings.Contains(msg, "GET /connections") {
+		if msg := r.JSON(t)["message"].(string); !strings.Contains(msg, "POST /radar/attempts") {
 			t.Fatalf("501 does not name the operation: %s", msg)
 		}
 	})
@@ -31,11 +31,9 @@ func TestUnknownAndUnimplementedRoutes(t *testing.T) {
 		status         int
 		code           string
 	}{
-		{"unemulated operation without the API key", http.MethodGet, "/connections", nil, 401, "unauthorized"},
-		{"unemulated operation with a wrong API key", http.MethodGet, "/connections", []string{"Authorization", "Bearer sk_wrong"}, 401, "unauthorized"},
+		{"unemulated operation without the API key", http.MethodPost, "/radar/attempts", nil, 401, "unauthorized"},
+		{"unemulated operation with a wrong API key", http.MethodPost, "/radar/attempts", []string{"Authorization", "Bearer sk_wrong"}, 401, "unauthorized"},
 		{"unemulated operation with a path parameter", http.MethodDelete, "/directories/directory_01ABC", auth, 501, "not_implemented"},
-		// unauthenticated spec operations skip the key check
-		{"unemulated operation the spec leaves public", http.MethodGet, "/sso/authorize", nil, 501, "not_implemented"},
 		{"no such route", http.MethodGet, "/definitely/not/a/route", nil, 404, "not_found"},
 		{"no such OAuth route", http.MethodGet, "/oauth2/nope", nil, 404, "invalid_request"},
 		{"wrong method on an OAuth route", http.MethodDelete, "/oauth2/token", nil, 405, "invalid_request"},

@@ -137,6 +137,9 @@ const (
 	KindEmailVerification = store.KindEmailVerification
 	KindPasswordReset     = store.KindPasswordReset
 	KindInvitation        = store.KindInvitation
+	// KindSMS is the code an SMS factor's challenge "sent" (phone_number
+	// says where).
+	KindSMS = store.KindSMS
 )
 
 // Code is an outbox entry as GET /_emulator/codes and testkit Codes show it.
@@ -144,6 +147,7 @@ type Code struct {
 	ID        string  `json:"id"`
 	Kind      string  `json:"kind"`
 	Email     string  `json:"email"`
+	Phone     string  `json:"phone_number,omitempty"`
 	UserID    string  `json:"user_id,omitempty"`
 	Code      string  `json:"code,omitempty"`
 	Token     string  `json:"token,omitempty"`

@@ -115,6 +115,7 @@ type Code struct {
 	ID        string  `json:"id"`
 	Kind      string  `json:"kind"`
 	Email     string  `json:"email"`
+	Phone     string  `json:"phone_number,omitempty"`
 	UserID    string  `json:"user_id,omitempty"`
 	Code      string  `json:"code,omitempty"`
 	Token     string  `json:"token,omitempty"`
@@ -130,7 +131,7 @@ func Codes(st *store.Store, email, kind string) []Code {
 	out := []Code{}
 	_ = st.Read(func(tx *store.Tx) error {
 		for _, e := range tx.Outbox(email, kind) {
-			out = append(out, Code{ID: e.ID, Kind: e.Kind, Email: e.Email, UserID: e.UserID, Code: e.Code, Token: e.Token,
+			out = append(out, Code{ID: e.ID, Kind: e.Kind, Email: e.Email, Phone: e.Phone, UserID: e.UserID, Code: e.Code, Token: e.Token,
 				Link: e.Link, CreatedAt: wire.Time(e.CreatedAt), ExpiresAt: wire.Time(e.ExpiresAt), UsedAt: wire.TimePtr(e.UsedAt)})
 		}
 		return nil

@@ -19,6 +19,7 @@ type Browser struct {
 	appURL  string // redirects starting here end the walk
 	page    string // the last HTML page
 	flow    string // the flow of the last login page
+	request string // the IdP sign-in of the last identity provider page
 	csrf    string // its CSRF token
 	cookies map[string]string
 }
@@ -30,8 +31,9 @@ func NewBrowser(t testing.TB, s *Server, appURL string) *Browser {
 }
 
 var (
-	flowRE = regexp.MustCompile(`name="flow" value="([^"]+)"`)
-	csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+	flowRE    = regexp.MustCompile(`name="flow" value="([^"]+)"`)
+	requestRE = regexp.MustCompile(`name="request" value="([^"]+)"`)
+	csrfRE    = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 )
 
 // Cookie is the value of a cookie the browser holds ("" when none).
@@ -82,6 +84,21 @@ func (b *Browser) Submit(fields ...string) string {
 	return b.Follow(b.s.PostForm(b.t, "/authkit/login", form, b.cookieHeader()...))
 }
 
+// SubmitIdP posts a form of the current emulated identity provider page
+// (its request and CSRF token included, with the browser's cookies);
+// fields are names and values in turn. It returns what Visit returns.
+func (b *Browser) SubmitIdP(fields ...string) string {
+	b.t.Helper()
+	form := url.Values{"request": {b.request}, "csrf": {b.csrf}}
+	for i := 0; i+1 < len(fields); i += 2 {
+		form.Set(fields[i], fields[i+1])
+	}
+	return b.Follow(b.s.PostForm(b.t, "/idp/authorize", form, b.cookieHeader()...))
+}
+
+// Page is the HTML of the last page the browser loaded.
+func (b *Browser) Page() string { return b.page }
+
 // Follow walks from an answer: it follows redirects inside the emulator
 // and loads the HTML page it ends at, or returns the application callback
 // URL. Any other answer fails the test.
@@ -107,6 +124,9 @@ func (b *Browser) Follow(r Response) string {
 			}
 			if m := csrfRE.FindStringSubmatch(b.page); m != nil {
 				b.csrf = m[1]
+			}
+			if m := requestRE.FindStringSubmatch(b.page); m != nil {
+				b.request = m[1]
 			}
 			return ""
 		default:

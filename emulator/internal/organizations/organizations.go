@@ -128,10 +128,11 @@ func checkConflicts(tx *store.Tx, self *store.Organization, f fields) error {
 }
 
 func setDomains(tx *store.Tx, o *store.Organization, in []domainInput) {
-	o.Domains = nil
+	var domains []*store.OrgDomain
 	for _, d := range in {
-		o.Domains = append(o.Domains, tx.NewDomain(d.domain, d.state))
+		domains = append(domains, tx.NewDomain(d.domain, d.state))
 	}
+	tx.SetOrgDomains(o, domains)
 }
 
 // create serves POST /organizations (201).

@@ -1,5 +1,6 @@
 // Package organizations is WorkOS's organizations API: organizations, their
-// domains, and the legacy roles list of an organization.
+// domains (the organization domains API too), and the legacy roles list of
+// an organization.
 package organizations
 
 import (
@@ -23,5 +24,18 @@ func Routes(env web.Env) []web.Route {
 		web.R(http.MethodPut, "/organizations/:id", g, key, "update an organization", a.update),
 		web.R(http.MethodDelete, "/organizations/:id", g, key, "delete an organization (and its memberships)", a.delete),
 		web.R(http.MethodGet, "/organizations/:id/roles", g, key, "roles of an organization (legacy)", a.legacyRoles),
+		web.R(http.MethodPost, "/organization_domains", g, key, "add a pending domain to an organization (DNS token and prefix)", a.createDomain),
+		web.R(http.MethodGet, "/organization_domains/:id", g, key, "an organization domain", a.getDomain),
+		web.R(http.MethodPost, "/organization_domains/:id/verify", g, key, "verify a domain (succeeds unless marked to fail)", a.verifyDomain),
+		web.R(http.MethodDelete, "/organization_domains/:id", g, key, "delete an organization domain", a.deleteDomain),
+	}
+}
+
+// ControlRoutes lists the area's control-plane routes.
+func ControlRoutes(env web.Env) []web.Route {
+	a := &api{env: env}
+	return []web.Route{
+		web.R(http.MethodPut, "/_emulator/organization_domains/verification", web.GroupControl, web.Control,
+			"{\"domain\":…, \"outcome\":\"fail\"|\"succeed\"}: how that domain's verification ends", a.setVerification),
 	}
 }

@@ -49,21 +49,69 @@ func (e *engine) authorizeUM(c echo.Context) error {
 	if rt := q.Get("response_type"); rt != "code" {
 		return fail("unsupported_response_type", "response_type must be code.")
 	}
-	provider, orgID := q.Get("provider"), q.Get("organization_id")
+	provider, orgID, connID := q.Get("provider"), q.Get("organization_id"), q.Get("connection_id")
 	switch {
-	case q.Get("connection_id") != "":
-		return fail("connection_invalid", "SSO connections are not emulated: use provider=authkit.")
-	case provider == "" && orgID == "":
+	case provider == "" && orgID == "" && connID == "":
 		return fail(web.CodeInvalidRequest, "One of provider, connection_id or organization_id is required.")
-	case provider != "" && provider != "authkit":
-		return fail(web.CodeInvalidRequest, fmt.Sprintf("provider %q is not emulated: authkit-emulator signs users in with provider=authkit.", web.Printable(provider)))
+	case provider != "" && provider != "authkit" && !fixtures.IsOAuthProvider(provider):
+		return fail(web.CodeInvalidRequest, fmt.Sprintf("provider %q is not authkit or an OAuth provider (GoogleOAuth, GitHubOAuth, MicrosoftOAuth, AppleOAuth, ...).", web.Printable(provider)))
 	}
 	f := &store.LoginFlow{Surface: store.SurfaceUM, ClientID: clientID, RedirectURI: redirectURI, State: state,
 		LoginHint: q.Get("login_hint"), OrgID: orgID}
 	if err := commonAuthorizeParams(st, q, f); err != nil {
 		return fail(err.code, err.desc)
 	}
+	// A connection, an OAuth provider, or an organization with SSO
+	// connections signs in at the emulated identity provider; an
+	// organization without any is AuthKit's own login, scoped to it.
+	sel := Selector{Connection: connID}
+	switch {
+	case connID != "":
+	case provider != "" && provider != "authkit":
+		sel.Provider = provider
+	case provider == "" && orgID != "":
+		sel.Organization = orgID
+	}
+	if sel != (Selector{}) {
+		var conn *store.Connection
+		var serr *SelectError
+		_ = st.Read(func(tx *store.Tx) error {
+			if sel.Organization != "" && len(tx.ConnectionsOfOrg(orgID)) == 0 {
+				return nil
+			}
+			conn, serr = SelectConnection(tx, sel)
+			return nil
+		})
+		if serr != nil {
+			return fail(serr.Code, serr.Description)
+		}
+		if conn != nil {
+			return e.startSSOFlow(c, st, f, conn, q)
+		}
+	}
 	return e.startFlow(c, st, f, q)
+}
+
+// startSSOFlow registers the hosted sign-in and sends it to the emulated
+// identity provider of a connection (headless with login_hint naming one
+// of its profiles, and auto_login).
+func (e *engine) startSSOFlow(c echo.Context, st *store.Store, f *store.LoginFlow, conn *store.Connection, q url.Values) error {
+	scopes := web.QueryList(q, "provider_scopes")
+	var out outcome
+	_ = st.Write(func(tx *store.Tx) error {
+		if conn = tx.Connection(conn.ID); conn == nil || !conn.Active() {
+			out.redirectTo = withQuery(f.RedirectURI, "error", "connection_unlinked", "error_description", "The connection associated with the request is unlinked.", "state", f.State)
+			return nil
+		}
+		f.ID, f.CSRF = tx.Token(24), tx.Token(32)
+		f.ExpiresAt = tx.Now().Add(flowTTL)
+		addFlow(tx, f)
+		r := &store.IdPRequest{FlowID: f.ID, LoginHint: f.LoginHint, ProviderScopes: scopes, ReturnOAuth: len(scopes) > 0,
+			IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+		out = beginIdP(tx, r, conn, tx.Config().AutoLogin || q.Get("auto_login") == "true")
+		return nil
+	})
+	return e.render(c, out)
 }
 
 type authzErr struct{ code, desc string }
@@ -161,7 +209,8 @@ func addFlow(tx *store.Tx, f *store.LoginFlow) (loginURL string) {
 }
 
 // startFlow registers the flow and either signs the login_hint user in
-// headlessly (environment.auto_login, or auto_login=true on the request) or
+// headlessly (environment.auto_login, or auto_login=true on the request:
+// at its identity provider when the e-mail's domain routes to SSO) or
 // sends the browser to the hosted login page. Headless sign-in stops at the
 // page of any step that needs input (an organization to choose, a code).
 func (e *engine) startFlow(c echo.Context, st *store.Store, f *store.LoginFlow, q url.Values) error {
@@ -171,6 +220,13 @@ func (e *engine) startFlow(c echo.Context, st *store.Store, f *store.LoginFlow, 
 		f.ExpiresAt = tx.Now().Add(flowTTL)
 		out = outcome{redirectTo: addFlow(tx, f)}
 		if tx.Config().AutoLogin || q.Get("auto_login") == "true" {
+			// An e-mail of an SSO domain signs in at its identity provider,
+			// as the hosted page would send it there.
+			if conn := tx.SSOConnectionForEmail(f.LoginHint); conn != nil && f.LoginHint != "" {
+				r := &store.IdPRequest{FlowID: f.ID, LoginHint: f.LoginHint, IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+				out = beginIdP(tx, r, conn, true)
+				return nil
+			}
 			if hinted := tx.UserByEmail(f.LoginHint); hinted != nil && f.LoginHint != "" {
 				signInFlow(f, hinted.ID, "Password")
 				out = advance(tx, f, "")

@@ -48,7 +48,8 @@ func TestAuthorizeValidation(t *testing.T) {
 	}
 	for _, tc := range []struct{ name, query, code string }{
 		{"response type", with("response_type", "token"), "unsupported_response_type"},
-		{"other provider", with("provider", "GoogleOAuth"), "invalid_request"},
+		{"unknown provider", with("provider", "FacebookLogin"), "invalid_request"},
+		{"provider the fixtures lack", with("provider", "GoogleOAuth"), "connection_invalid"},
 		{"no provider", with("provider", ""), "invalid_request"},
 		{"plain PKCE", with("code_challenge", strings.Repeat("a", 43), "code_challenge_method", "plain"), "invalid_request"},
 		{"screen hint", with("screen_hint", "maybe"), "invalid_request"},

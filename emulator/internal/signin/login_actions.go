@@ -20,30 +20,56 @@ func (e *engine) loginSubmit(c echo.Context) error {
 	st := e.env(c)
 	// The flow and its CSRF token are checked first: a post that cannot
 	// act on a flow must cost nothing (no password hashing).
+	var sso bool // the e-mail's domain signs in with SSO: no password to check
 	err = st.Read(func(tx *store.Tx) error {
 		f, err := flowFor(tx, form.Param("flow"))
 		if err != nil {
 			return err
 		}
+		sso = ssoRouted(tx, &form) != nil
 		return checkCSRF(c, f, form.Param("csrf"), tx.Config().PublicURL)
 	})
 	if err != nil {
 		return err
 	}
 	var pw passwordCheck // checked outside the transaction: bcrypt is slow
-	if form.Param("action") == "password" {
+	if form.Param("action") == "password" && !sso {
 		pw.userID, pw.known = checkPassword(st, form.Param("email"), form.Param("password"))
 	}
 	var out outcome
 	_ = st.Write(func(tx *store.Tx) error {
-		if f, err := flowFor(tx, form.Param("flow")); err != nil {
+		f, err := flowFor(tx, form.Param("flow"))
+		switch {
+		case err != nil:
 			out.err = err
-		} else {
+		case ssoRouted(tx, &form) != nil:
+			// As AuthKit does, an e-mail whose domain belongs to an
+			// organization with an active SSO connection signs in there.
+			r := &store.IdPRequest{FlowID: f.ID, LoginHint: strings.TrimSpace(form.Param("email")), IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+			out = beginIdP(tx, r, ssoRouted(tx, &form), false)
+		case form.Param("action") == "social":
+			conn := tx.Connection(form.Param("connection_id"))
+			if conn == nil || !conn.OAuth() || !conn.Active() {
+				out = outcome{page: page(tx, f, "sign-in", "That sign-in provider is not available.")}
+				break
+			}
+			r := &store.IdPRequest{FlowID: f.ID, IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
+			out = beginIdP(tx, r, conn, false)
+		default:
 			out = loginAction(tx, f, &form, pw, browserUser(c))
 		}
 		return nil
 	})
 	return e.render(c, out)
+}
+
+// ssoRouted is the SSO connection a password or magic-code form's e-mail
+// routes to, or nil.
+func ssoRouted(tx *store.Tx, form *web.Body) *store.Connection {
+	if a := form.Param("action"); a != "password" && a != "magic_send" {
+		return nil
+	}
+	return tx.SSOConnectionForEmail(strings.TrimSpace(form.Param("email")))
 }
 
 // PlausibleEmail is how the hosted page and the code APIs check an e-mail.

@@ -37,6 +37,7 @@ func serveFavicon(c echo.Context) error {
 var pageTemplates = map[string]*template.Template{
 	"login":  template.Must(template.ParseFS(templateFS, "templates/page.html", "templates/login.html")),
 	"device": template.Must(template.ParseFS(templateFS, "templates/page.html", "templates/device.html")),
+	"idp":    template.Must(template.ParseFS(templateFS, "templates/page.html", "templates/idp.html")),
 }
 
 // pageData is what a hosted page shows.
@@ -60,6 +61,10 @@ type pageData struct {
 	Message   string
 	Users     []userChoice
 	Orgs      []*store.Organization
+	// Social are the environment's OAuth providers (sign-in page); IdP is
+	// the emulated identity provider's page.
+	Social []userChoice
+	IdP    *idpView
 }
 
 type userChoice struct{ ID, Label string }
@@ -137,6 +142,9 @@ func page(tx *store.Tx, f *store.LoginFlow, step, errMsg string) *pageData {
 			}
 			p.Users = append(p.Users, userChoice{u.ID, label})
 		}
+		for _, c := range tx.Providers() {
+			p.Social = append(p.Social, userChoice{c.ID, providerLabel(c.Type)})
+		}
 	case "sign-up":
 		p.Title = "Create an account"
 	case "magic":
@@ -198,3 +206,7 @@ func (e *engine) loginPage(c echo.Context) error {
 	})
 	return e.render(c, out)
 }
+
+// providerLabel names an OAuth provider for its button ("GoogleOAuth" is
+// "Google").
+func providerLabel(typ string) string { return strings.TrimSuffix(typ, "OAuth") }

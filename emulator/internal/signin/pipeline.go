@@ -78,7 +78,11 @@ func complete(ctx context.Context, st *store.Store, a store.Attempt) (wire.Objec
 	if err != nil {
 		return nil, err
 	}
-	return sessionTokens(ctx, st, ss, a.Method)
+	out, err := sessionTokens(ctx, st, ss, a.Method)
+	if err == nil && a.OAuth != nil {
+		out = append(out, wire.KV{"oauth_tokens", a.OAuth.Object()})
+	}
+	return out, err
 }
 
 // interruption records a pending sign-in and builds the 403 WorkOS answers
@@ -124,6 +128,9 @@ func sessionAuthMethod(method string) string {
 	if m, ok := sessionAuthMethods[method]; ok {
 		return m
 	}
+	if fixtures.IsOAuthProvider(method) {
+		return "oauth"
+	}
 	return "unknown"
 }
 
@@ -136,6 +143,9 @@ func newSession(tx *store.Tx, a store.Attempt) *store.Session {
 		UpdatedAt: now, RefreshToken: tx.Token(store.RefreshTokenLength), IPAddress: a.IP, UserAgent: a.UserAgent}
 	tx.AddSession(ss)
 	tx.EmitSession("session.created", ss)
+	if a.ConnectionID != "" {
+		tx.LinkSession(a.ConnectionID, ss.ID)
+	}
 	u := tx.User(a.UserID)
 	signedIn := now
 	u.LastSignInAt = &signedIn

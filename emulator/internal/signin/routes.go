@@ -33,6 +33,8 @@ func Routes(env web.Env) []web.Route {
 		web.R(http.MethodGet, "/device", ak, web.Public, "device verification page", e.devicePage),
 		web.R(http.MethodGet, "/favicon.ico", ak, web.Public, "the hosted pages' icon", serveFavicon),
 		web.R(http.MethodPost, "/device", ak, web.Public, "device verification: enter the user code", e.deviceSubmit),
+		web.R(http.MethodGet, idpPath, ak, web.Public, "the emulated identity provider's page (SSO connections, OAuth providers)", e.idpPage),
+		web.R(http.MethodPost, idpPath, ak, web.Public, "the emulated identity provider's actions: a profile, a typed identity, deny, error", e.idpSubmit),
 		web.R(http.MethodGet, "/user_management/authorize", api, web.Public, "start a hosted sign-in (302 to the login page, or headless)", e.authorizeUM),
 		web.R(http.MethodPost, "/user_management/authenticate", api, web.Public, "every authenticate grant but Radar", e.authenticate),
 		web.R(http.MethodPost, "/user_management/authorize/device", api, web.Public, "device authorization for the environment client", e.authorizeDeviceUM),

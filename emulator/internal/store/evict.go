@@ -35,6 +35,7 @@ const (
 	evictChallenge
 	evictOutbox
 	evictSeq
+	evictSSO // the IdP's records (idp.go), keyed by kind letter + key
 )
 
 // eviction is a record to look at once its deadline has passed.
@@ -199,6 +200,8 @@ func (w *World) evict(e eviction, now time.Time) bool {
 		}
 	case evictOutbox:
 		return w.outbox.evict(e.key, now)
+	case evictSSO:
+		return w.sso.evict(e.key, now)
 	}
 	return false
 }

@@ -187,7 +187,8 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		org := &Organization{ID: o.ID, Name: o.Name, ExternalID: o.ExternalID, Metadata: copyMetadata(o.Metadata),
 			AllowProfilesOutsideOrganization: o.AllowProfilesOutsideOrganization, CreatedAt: created, UpdatedAt: at(o.UpdatedAt, created)}
 		for _, d := range o.Domains {
-			org.Domains = append(org.Domains, &OrgDomain{ID: "org_domain_" + deriveULID(o.ID+"/"+d, created), Domain: d, State: "verified", CreatedAt: created})
+			org.Domains = append(org.Domains, &OrgDomain{ID: "org_domain_" + deriveULID(o.ID+"/"+d, created), Domain: d, State: DomainVerified,
+				Strategy: StrategyManual, CreatedAt: created, UpdatedAt: created})
 		}
 		tx.AddOrg(org)
 	}
@@ -253,6 +254,9 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		return err
 	}
 	if err := tx.seedFeatureFlags(set.FeatureFlags); err != nil {
+		return err
+	}
+	if err := tx.seedConnections(set.Connections); err != nil {
 		return err
 	}
 	return nil

@@ -21,14 +21,6 @@ type Organization struct {
 	UpdatedAt                        time.Time
 }
 
-// OrgDomain is a domain of an organization.
-type OrgDomain struct {
-	ID        string
-	Domain    string
-	State     string // verified | pending
-	CreatedAt time.Time
-}
-
 // ListKey orders organizations by creation.
 func (o *Organization) ListKey() (uint64, string) { return o.Seq, o.ID }
 
@@ -47,8 +39,7 @@ func (o *Organization) HasDomain(domain string) bool {
 func (o *Organization) Object() wire.Object {
 	domains := make([]wire.Object, len(o.Domains))
 	for i, d := range o.Domains {
-		domains[i] = wire.Object{{"object", "organization_domain"}, {"id", d.ID}, {"organization_id", o.ID}, {"domain", d.Domain},
-			{"state", d.State}, {"verification_strategy", "manual"}, {"created_at", wire.Time(d.CreatedAt)}, {"updated_at", wire.Time(d.CreatedAt)}}
+		domains[i] = d.Object()
 	}
 	return wire.Object{{"object", "organization"}, {"id", o.ID}, {"name", o.Name}, {"domains", domains},
 		{"metadata", wire.CopyMap(o.Metadata)}, {"external_id", o.ExternalID},
@@ -75,6 +66,7 @@ func (tx *Tx) AddOrg(o *Organization) {
 		w.orgsByExternal[*o.ExternalID] = o
 	}
 	w.orgOrder = append(w.orgOrder, o)
+	tx.indexOrgDomains(o)
 }
 
 // SetOrgExternalID changes an organization's external id, re-indexing it.
@@ -91,24 +83,31 @@ func (tx *Tx) SetOrgExternalID(o *Organization, ext *string) {
 // OrgWithDomain is an organization other than self that has the domain, or
 // nil: a domain belongs to one organization.
 func (tx *Tx) OrgWithDomain(domain string, self *Organization) *Organization {
-	for _, o := range tx.w.orgOrder {
-		if o != self && o.HasDomain(domain) {
+	if d := tx.DomainOwner(domain); d != nil {
+		if o := tx.w.orgs[d.OrgID]; o != nil && o != self {
 			return o
 		}
 	}
 	return nil
 }
 
-// NewDomain makes a domain record with a generated id.
+// NewDomain makes a domain record with a generated id (the organization
+// API's domains, verified or pending by its say: manual verification).
 func (tx *Tx) NewDomain(domain, state string) *OrgDomain {
-	return &OrgDomain{ID: tx.NewID("org_domain_"), Domain: strings.ToLower(domain), State: state, CreatedAt: tx.now}
+	return &OrgDomain{ID: tx.NewID("org_domain_"), Domain: strings.ToLower(domain), State: state, Strategy: StrategyManual,
+		CreatedAt: tx.now, UpdatedAt: tx.now}
 }
 
-// DeleteOrg removes an organization: its memberships, roles and pending
-// invitations go; tokens of sessions scoped to it introspect inactive
-// (introspection checks the organization exists).
+// DeleteOrg removes an organization: its memberships, roles, domains,
+// connections (emitting connection.deleted) and pending invitations go;
+// tokens of sessions scoped to it introspect inactive (introspection
+// checks the organization exists).
 func (tx *Tx) DeleteOrg(o *Organization) {
 	w := tx.w
+	for _, c := range append([]*Connection(nil), w.sso.connsByOrg[o.ID]...) {
+		tx.DeleteConnection(c)
+	}
+	tx.unindexOrgDomains(o)
 	for _, m := range append([]*Membership(nil), w.orgMemberships[o.ID]...) {
 		tx.DeleteMembership(m)
 	}

@@ -32,6 +32,7 @@ type OutboxEntry struct {
 	Kind      string
 	UserID    string
 	Email     string
+	Phone     string // for SMS codes (KindSMS)
 	Code      string // six digits, for codes
 	Token     string // for links
 	Link      string

@@ -19,6 +19,11 @@ type Attempt struct {
 	// magic_auth, email_verification, mfa, ...): the sign-in step that
 	// consumes the attempt emits its authentication.*_succeeded event.
 	Verified string
+	// ConnectionID is the SSO connection or OAuth provider the user signed
+	// in through ("" for AuthKit's own methods); OAuth the provider's
+	// tokens, when the sign-in asked for them.
+	ConnectionID string
+	OAuth        *OAuthTokens
 }
 
 // Step is what a sign-in needs next.

@@ -165,6 +165,7 @@ func (tx *Tx) DeleteUser(u *User) {
 	}
 	delete(w.userFactors, u.ID)
 	tx.forgetPipesOfUser(u.ID)
+	tx.forgetIdentities(u.ID)
 	delete(w.users, u.ID)
 	delete(w.byEmail, EmailKey(u.Email))
 	if u.ExternalID != nil {

@@ -85,6 +85,7 @@ type World struct {
 	delivered deliveries
 	vault     vaultState
 	pipes     pipesState
+	sso       ssoState
 
 	// createdAt is when the world was built.
 	createdAt time.Time
@@ -117,7 +118,7 @@ func newWorld(cfg *Config, ring *keys.Ring, now time.Time) *World {
 		apiKeys: newAPIKeys(), connect: newConnect(), flags: newFlags(),
 		seqByID: map[string]uint64{}, touchedUsers: map[string]bool{},
 		events: newEventLog(), webhooks: newWebhooks(), delivered: newDeliveries(),
-		vault: newVaultState(), pipes: newPipesState(),
+		vault: newVaultState(), pipes: newPipesState(), sso: newSSOState(),
 	}
 }
 

@@ -37,7 +37,9 @@ func qrDataURI(uri string) (string, error) {
 }
 
 // createChallenge serves POST /auth/factors/{id}/challenge: what a client
-// calls after an mfa_challenge interruption, before the mfa-totp grant.
+// calls after an mfa_challenge interruption, before the mfa-totp grant, and
+// what the standalone MFA API calls for any factor (an SMS factor's code
+// goes to the outbox).
 func (a *api) createChallenge(c echo.Context) error {
 	id := web.PathParam(c, "id")
 	return web.Write(c, a.env(c), http.StatusCreated, func(tx *store.Tx) (any, error) {
@@ -45,7 +47,7 @@ func (a *api) createChallenge(c echo.Context) error {
 		if f == nil {
 			return nil, web.NotFound("Authentication factor", id)
 		}
-		return tx.NewChallenge(f).Object(), nil
+		return tx.NewChallenge(f).Object(f), nil
 	})
 }
 
@@ -93,7 +95,7 @@ func (a *api) enrollFactor(c echo.Context) error {
 	}
 	fo := append(f.Object()[:4:4], wire.KV{"totp", wire.Object{{"issuer", issuer}, {"user", account}, {"secret", secret},
 		{"qr_code", qr}, {"uri", uri}}}, wire.KV{"created_at", wire.Time(f.CreatedAt)}, wire.KV{"updated_at", wire.Time(f.CreatedAt)})
-	return web.JSON(c, http.StatusCreated, wire.Object{{"authentication_factor", fo}, {"authentication_challenge", ch.Object()}})
+	return web.JSON(c, http.StatusCreated, wire.Object{{"authentication_factor", fo}, {"authentication_challenge", ch.Object(f)}})
 }
 
 // listFactors serves GET /user_management/users/{id}/auth_factors.

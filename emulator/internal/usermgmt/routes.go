@@ -26,7 +26,7 @@ func Routes(env web.Env) []web.Route {
 		web.R(http.MethodGet, "/user_management/users/:id", g, key, "a user", a.getUser),
 		web.R(http.MethodPut, "/user_management/users/:id", g, key, "update a user", a.updateUser),
 		web.R(http.MethodDelete, "/user_management/users/:id", g, key, "delete a user (ends its sessions)", a.deleteUser),
-		web.R(http.MethodGet, "/user_management/users/:id/identities", g, key, "a user's identities (always none)", a.userIdentities),
+		web.R(http.MethodGet, "/user_management/users/:id/identities", g, key, "a user's OAuth identities (Google, GitHub, ... sign-ins)", a.userIdentities),
 		web.R(http.MethodGet, "/user_management/users/:id/sessions", g, key, "a user's sessions", a.listUserSessions),
 		web.R(http.MethodPost, "/user_management/magic_auth", g, key, "send a magic-auth code (to the outbox)", a.createMagicAuth),
 		web.R(http.MethodGet, "/user_management/magic_auth/:id", g, key, "a magic-auth code", a.getMagicAuth),

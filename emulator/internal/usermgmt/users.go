@@ -254,13 +254,28 @@ func (a *api) deleteUser(c echo.Context) error {
 }
 
 // userIdentities serves GET /user_management/users/{id}/identities: the
-// emulator has no OAuth providers, so it is always an empty list.
+// OAuth identities the user signed in with (Google, GitHub, ...), in link
+// order. Like WorkOS's, the list has OAuth identities only: an SSO
+// profile is not one. The spec spells GitHub's provider GithubOAuth, as
+// the service does (the Node SDK maps it back to GitHubOAuth).
 func (a *api) userIdentities(c echo.Context) error {
 	return web.Read(c, a.env(c), http.StatusOK, func(tx *store.Tx) (any, error) {
-		if _, err := userFor(c, tx); err != nil {
+		u, err := userFor(c, tx)
+		if err != nil {
 			return nil, err
 		}
-		return []wire.Object{}, nil
+		out := []wire.Object{}
+		for _, id := range tx.IdentitiesOf(u.ID) {
+			if !fixtures.IsOAuthProvider(id.ConnType) {
+				continue
+			}
+			provider := id.ConnType
+			if provider == "GitHubOAuth" {
+				provider = "GithubOAuth"
+			}
+			out = append(out, wire.Object{{"idp_id", id.IdpID}, {"type", "OAuth"}, {"provider", provider}})
+		}
+		return out, nil
 	})
 }
 
