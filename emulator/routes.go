@@ -2,8 +2,10 @@ package emulator
 
 import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/apikeys"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/auditlogs"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/authorization"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/control"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/directorysync"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/oauth"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
@@ -33,6 +35,8 @@ func (s *Server) routeTable() []web.Route {
 		authorization.Routes,
 		apikeys.Routes,
 		events.Routes,
+		directorysync.Routes,
+		auditlogs.Routes,
 	} {
 		table = append(table, area(s.env)...)
 	}
@@ -40,6 +44,7 @@ func (s *Server) routeTable() []web.Route {
 	if !s.cfg.DisableControl {
 		table = append(table, control.Routes(s.env,
 			events.ControlRoutes(s.env, s.webhooks),
+			directorysync.ControlRoutes(s.env),
 		)...)
 	}
 	return table

@@ -33,7 +33,7 @@ func TestUnknownAndUnimplementedRoutes(t *testing.T) {
 	}{
 		{"unemulated operation without the API key", http.MethodGet, "/connections", nil, 401, "unauthorized"},
 		{"unemulated operation with a wrong API key", http.MethodGet, "/connections", []string{"Authorization", "Bearer sk_wrong"}, 401, "unauthorized"},
-		{"unemulated operation with a path parameter", http.MethodDelete, "/directories/directory_01ABC", auth, 501, "not_implemented"},
+		{"unemulated operation with a path parameter", http.MethodGet, "/vault/v1/kv/name/db-password", auth, 501, "not_implemented"},
 		// unauthenticated spec operations skip the key check
 		{"unemulated operation the spec leaves public", http.MethodGet, "/sso/authorize", nil, 501, "not_implemented"},
 		{"no such route", http.MethodGet, "/definitely/not/a/route", nil, 404, "not_found"},

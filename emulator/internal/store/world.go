@@ -78,6 +78,8 @@ type World struct {
 	events    eventLog
 	webhooks  webhooks
 	delivered deliveries
+	dsync     dsyncState
+	audit     auditState
 
 	// createdAt is when the world was built.
 	createdAt time.Time
@@ -110,6 +112,7 @@ func newWorld(cfg *Config, ring *keys.Ring, now time.Time) *World {
 		orgAPIKeys: map[string]*OrgAPIKey{},
 		seqByID:    map[string]uint64{}, touchedUsers: map[string]bool{},
 		events: newEventLog(), webhooks: newWebhooks(), delivered: newDeliveries(),
+		dsync: newDsyncState(), audit: newAuditState(),
 	}
 }
 

@@ -1,0 +1,276 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/directorysync"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
+)
+
+// Directory Sync provisioning, as a directory's identity provider drives
+// it: each method calls the same operation as its
+// /_emulator/directories/{id}/... route, and emits the same dsync.* events
+// (and AuthKit user and membership events when the directory provisions).
+
+// DirectoryUser is a directory user in the fixture shape (what an identity
+// provider sends), and as the provisioning methods return it.
+type DirectoryUser struct {
+	ID        string           `json:"id,omitempty"`
+	IdpID     string           `json:"idp_id,omitempty"`
+	Email     string           `json:"email,omitempty"`
+	Emails    []DirectoryEmail `json:"emails,omitempty"`
+	FirstName string           `json:"first_name,omitempty"`
+	LastName  string           `json:"last_name,omitempty"`
+	Username  string           `json:"username,omitempty"`
+	JobTitle  string           `json:"job_title,omitempty"`
+	// State is active (the default), suspended or inactive.
+	State string `json:"state,omitempty"`
+	// Groups names the user's groups by id or idp_id (returned: ids).
+	Groups           []string       `json:"groups,omitempty"`
+	CustomAttributes map[string]any `json:"custom_attributes,omitempty"`
+	RawAttributes    map[string]any `json:"raw_attributes,omitempty"`
+
+	// Returned only.
+	DirectoryID    string `json:"directory_id,omitempty"`
+	OrganizationID string `json:"organization_id,omitempty"`
+	// AuthKitUserID is the AuthKit user the directory user is linked to
+	// ("" when the directory does not provision, or the user has no e-mail).
+	AuthKitUserID string `json:"authkit_user_id,omitempty"`
+}
+
+// DirectoryEmail is one of a directory user's e-mail addresses.
+type DirectoryEmail struct {
+	Value   string `json:"value"`
+	Type    string `json:"type,omitempty"`
+	Primary bool   `json:"primary,omitempty"`
+}
+
+// DirectoryGroup is a directory group in the fixture shape, and as the
+// provisioning methods return it.
+type DirectoryGroup struct {
+	ID    string `json:"id,omitempty"`
+	IdpID string `json:"idp_id,omitempty"`
+	Name  string `json:"name,omitempty"`
+	// Role is the role slug the group's members get (IdP role assignment).
+	Role          string         `json:"role,omitempty"`
+	RawAttributes map[string]any `json:"raw_attributes,omitempty"`
+
+	// Returned only.
+	DirectoryID    string `json:"directory_id,omitempty"`
+	OrganizationID string `json:"organization_id,omitempty"`
+}
+
+func (u DirectoryUser) fixture() fixtures.DirectoryUser {
+	out := fixtures.DirectoryUser{ID: u.ID, IdpID: u.IdpID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
+		Username: u.Username, JobTitle: u.JobTitle, State: u.State, Groups: u.Groups,
+		CustomAttributes: u.CustomAttributes, RawAttributes: u.RawAttributes}
+	for _, e := range u.Emails {
+		out.Emails = append(out.Emails, fixtures.DirectoryEmail{Value: e.Value, Type: e.Type, Primary: e.Primary})
+	}
+	return out
+}
+
+// checkedUser runs the checks the control route runs on its body.
+func checkedUser(u DirectoryUser) (fixtures.DirectoryUser, error) {
+	in := u.fixture()
+	var ps fixtures.Problems
+	fixtures.CheckDirectoryUser(&in, func(key, msg string, args ...any) {
+		ps = append(ps, fixtures.Problem{File: "DirectoryUser", Path: key, Message: fmt.Sprintf(msg, args...)})
+	})
+	if len(ps) > 0 {
+		return in, ps
+	}
+	return in, nil
+}
+
+func checkedGroup(g DirectoryGroup) (fixtures.DirectoryGroup, error) {
+	in := fixtures.DirectoryGroup{ID: g.ID, IdpID: g.IdpID, Name: g.Name, Role: g.Role, RawAttributes: g.RawAttributes}
+	var ps fixtures.Problems
+	fixtures.CheckDirectoryGroup(&in, func(key, msg string, args ...any) {
+		ps = append(ps, fixtures.Problem{File: "DirectoryGroup", Path: key, Message: fmt.Sprintf(msg, args...)})
+	})
+	if len(ps) > 0 {
+		return in, ps
+	}
+	return in, nil
+}
+
+// userFrom reads a directory user object (the control plane's answer).
+func userFrom(o wire.Object) (DirectoryUser, error) {
+	var v struct {
+		ID               string  `json:"id"`
+		DirectoryID      string  `json:"directory_id"`
+		OrganizationID   string  `json:"organization_id"`
+		IdpID            string  `json:"idp_id"`
+		Email            *string `json:"email"`
+		FirstName        *string `json:"first_name"`
+		LastName         *string `json:"last_name"`
+		Username         *string `json:"username"`
+		JobTitle         *string `json:"job_title"`
+		State            string  `json:"state"`
+		Emails           []DirectoryEmail
+		CustomAttributes map[string]any `json:"custom_attributes"`
+		RawAttributes    map[string]any `json:"raw_attributes"`
+		Groups           []struct {
+			ID string `json:"id"`
+		} `json:"groups"`
+		AuthKitUserID *string `json:"authkit_user_id"`
+	}
+	b, err := wire.Marshal(o)
+	if err == nil {
+		err = json.Unmarshal(b, &v)
+	}
+	if err != nil {
+		return DirectoryUser{}, err
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	u := DirectoryUser{ID: v.ID, IdpID: v.IdpID, Email: str(v.Email), Emails: v.Emails, FirstName: str(v.FirstName),
+		LastName: str(v.LastName), Username: str(v.Username), JobTitle: str(v.JobTitle), State: v.State,
+		CustomAttributes: v.CustomAttributes, RawAttributes: v.RawAttributes, DirectoryID: v.DirectoryID,
+		OrganizationID: v.OrganizationID, AuthKitUserID: str(v.AuthKitUserID)}
+	for _, g := range v.Groups {
+		u.Groups = append(u.Groups, g.ID)
+	}
+	return u, nil
+}
+
+func groupFrom(g *store.DirectoryGroup) DirectoryGroup {
+	return DirectoryGroup{ID: g.ID, IdpID: g.IdpID, Name: g.Name, Role: g.Role, RawAttributes: g.RawAttributes,
+		DirectoryID: g.DirectoryID, OrganizationID: g.OrgID}
+}
+
+// groupByID reads a directory group in the fixture shape.
+func (s *Server) groupByID(id string) (DirectoryGroup, error) {
+	var out DirectoryGroup
+	err := s.st.Read(func(tx *store.Tx) error {
+		g := tx.DirectoryGroup(id)
+		if g == nil {
+			return web.NotFound("Directory Group", id)
+		}
+		out = groupFrom(g)
+		return nil
+	})
+	return out, err
+}
+
+// DirectoryUser returns a directory user by id, in the fixture shape.
+func (s *Server) DirectoryUser(id string) (DirectoryUser, error) {
+	var o wire.Object
+	err := s.st.Read(func(tx *store.Tx) error {
+		u := tx.DirectoryUser(id)
+		if u == nil {
+			return web.NotFound("Directory User", id)
+		}
+		o = directorysync.ControlUser(u)
+		return nil
+	})
+	if err != nil {
+		return DirectoryUser{}, err
+	}
+	return userFrom(o)
+}
+
+// DirectoryGroup returns a directory group by id, in the fixture shape.
+func (s *Server) DirectoryGroup(id string) (DirectoryGroup, error) { return s.groupByID(id) }
+
+// ProvisionDirectoryUser adds a user to directory dirID, as its identity
+// provider would: dsync.user.created, a dsync.group.user_added per group,
+// and, when the directory provisions, the AuthKit user and membership.
+// Omitted ids are generated; state defaults to active.
+func (s *Server) ProvisionDirectoryUser(dirID string, u DirectoryUser) (DirectoryUser, error) {
+	in, err := checkedUser(u)
+	if err != nil {
+		return DirectoryUser{}, err
+	}
+	o, err := directorysync.ProvisionUser(s.st, dirID, in)
+	if err != nil {
+		return DirectoryUser{}, err
+	}
+	return userFrom(o)
+}
+
+// UpdateDirectoryUser replaces every field of directory user userID (id
+// or idp_id) of dirID with u's (an empty field clears it; an empty ID
+// keeps it): dsync.user.updated with previous_attributes, group changes
+// as dsync.group.user_added/removed. State inactive deactivates the user
+// (its AuthKit membership too).
+func (s *Server) UpdateDirectoryUser(dirID, userID string, u DirectoryUser) (DirectoryUser, error) {
+	in, err := checkedUser(u)
+	if err != nil {
+		return DirectoryUser{}, err
+	}
+	if in.State == "" {
+		in.State = fixtures.DirectoryUserActive
+	}
+	all := func(key string) bool { return key != "id" || in.ID != "" }
+	o, err := directorysync.UpdateUser(s.st, dirID, userID, in, all)
+	if err != nil {
+		return DirectoryUser{}, err
+	}
+	return userFrom(o)
+}
+
+// DeprovisionDirectoryUser deletes directory user userID (id or idp_id)
+// of dirID: dsync.user.deleted; its AuthKit membership is deactivated.
+func (s *Server) DeprovisionDirectoryUser(dirID, userID string) error {
+	return directorysync.DeprovisionUser(s.st, dirID, userID)
+}
+
+// CreateDirectoryGroup adds a group to directory dirID: dsync.group.created.
+func (s *Server) CreateDirectoryGroup(dirID string, g DirectoryGroup) (DirectoryGroup, error) {
+	in, err := checkedGroup(g)
+	if err != nil {
+		return DirectoryGroup{}, err
+	}
+	o, err := directorysync.CreateGroup(s.st, dirID, in)
+	if err != nil {
+		return DirectoryGroup{}, err
+	}
+	id, _ := o.Get("id").(string)
+	return s.groupByID(id)
+}
+
+// UpdateDirectoryGroup replaces the name, idp_id (when set), role and raw
+// attributes of group groupID (id or idp_id) of dirID with g's:
+// dsync.group.updated with previous_attributes.
+func (s *Server) UpdateDirectoryGroup(dirID, groupID string, g DirectoryGroup) (DirectoryGroup, error) {
+	in, err := checkedGroup(g)
+	if err != nil {
+		return DirectoryGroup{}, err
+	}
+	all := func(key string) bool { return (key != "id" || in.ID != "") && (key != "idp_id" || in.IdpID != "") }
+	o, err := directorysync.UpdateGroup(s.st, dirID, groupID, in, all)
+	if err != nil {
+		return DirectoryGroup{}, err
+	}
+	id, _ := o.Get("id").(string)
+	return s.groupByID(id)
+}
+
+// DeleteDirectoryGroup deletes group groupID of dirID: a
+// dsync.group.user_removed per member, then dsync.group.deleted.
+func (s *Server) DeleteDirectoryGroup(dirID, groupID string) error {
+	return directorysync.DeleteGroup(s.st, dirID, groupID)
+}
+
+// AddDirectoryGroupMember puts user userID in group groupID (ids or
+// idp_ids) of dirID: dsync.group.user_added (nothing when it is a member).
+func (s *Server) AddDirectoryGroupMember(dirID, groupID, userID string) error {
+	_, err := directorysync.AddMember(s.st, dirID, groupID, userID)
+	return err
+}
+
+// RemoveDirectoryGroupMember takes user userID out of group groupID of
+// dirID: dsync.group.user_removed.
+func (s *Server) RemoveDirectoryGroupMember(dirID, groupID, userID string) error {
+	return directorysync.RemoveMember(s.st, dirID, groupID, userID)
+}
