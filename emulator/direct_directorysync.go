@@ -1,13 +1,11 @@
 package emulator
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/directorysync"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
-	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
 	"github.com/authkit-emulator/authkit-emulator/fixtures"
 )
 
@@ -99,48 +97,18 @@ func checkedGroup(g DirectoryGroup) (fixtures.DirectoryGroup, error) {
 	return in, nil
 }
 
-// userFrom reads a directory user object (the control plane's answer).
-func userFrom(o wire.Object) (DirectoryUser, error) {
-	var v struct {
-		ID               string  `json:"id"`
-		DirectoryID      string  `json:"directory_id"`
-		OrganizationID   string  `json:"organization_id"`
-		IdpID            string  `json:"idp_id"`
-		Email            *string `json:"email"`
-		FirstName        *string `json:"first_name"`
-		LastName         *string `json:"last_name"`
-		Username         *string `json:"username"`
-		JobTitle         *string `json:"job_title"`
-		State            string  `json:"state"`
-		Emails           []DirectoryEmail
-		CustomAttributes map[string]any `json:"custom_attributes"`
-		RawAttributes    map[string]any `json:"raw_attributes"`
-		Groups           []struct {
-			ID string `json:"id"`
-		} `json:"groups"`
-		AuthKitUserID *string `json:"authkit_user_id"`
+// userFrom converts a rendered directory user.
+func userFrom(o *store.DirectoryUserObject) DirectoryUser {
+	u := DirectoryUser{ID: o.ID, IdpID: o.IdpID, Email: o.Email, FirstName: o.FirstName, LastName: o.LastName,
+		Username: o.Username, JobTitle: o.JobTitle, State: o.State, CustomAttributes: o.CustomAttributes,
+		RawAttributes: o.RawAttributes, DirectoryID: o.DirectoryID, OrganizationID: o.OrgID, AuthKitUserID: o.AuthKitUserID}
+	for _, e := range o.Emails {
+		u.Emails = append(u.Emails, DirectoryEmail{Value: e.Value, Type: e.Type, Primary: e.Primary})
 	}
-	b, err := wire.Marshal(o)
-	if err == nil {
-		err = json.Unmarshal(b, &v)
-	}
-	if err != nil {
-		return DirectoryUser{}, err
-	}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	u := DirectoryUser{ID: v.ID, IdpID: v.IdpID, Email: str(v.Email), Emails: v.Emails, FirstName: str(v.FirstName),
-		LastName: str(v.LastName), Username: str(v.Username), JobTitle: str(v.JobTitle), State: v.State,
-		CustomAttributes: v.CustomAttributes, RawAttributes: v.RawAttributes, DirectoryID: v.DirectoryID,
-		OrganizationID: v.OrganizationID, AuthKitUserID: str(v.AuthKitUserID)}
-	for _, g := range v.Groups {
+	for _, g := range o.Groups {
 		u.Groups = append(u.Groups, g.ID)
 	}
-	return u, nil
+	return u
 }
 
 func groupFrom(g *store.DirectoryGroup) DirectoryGroup {
@@ -164,19 +132,16 @@ func (s *Server) groupByID(id string) (DirectoryGroup, error) {
 
 // DirectoryUser returns a directory user by id, in the fixture shape.
 func (s *Server) DirectoryUser(id string) (DirectoryUser, error) {
-	var o wire.Object
+	var out DirectoryUser
 	err := s.st.Read(func(tx *store.Tx) error {
 		u := tx.DirectoryUser(id)
 		if u == nil {
 			return web.NotFound("Directory User", id)
 		}
-		o = directorysync.ControlUser(u)
+		out = userFrom(directorysync.ControlUser(u))
 		return nil
 	})
-	if err != nil {
-		return DirectoryUser{}, err
-	}
-	return userFrom(o)
+	return out, err
 }
 
 // DirectoryGroup returns a directory group by id, in the fixture shape.
@@ -195,7 +160,7 @@ func (s *Server) ProvisionDirectoryUser(dirID string, u DirectoryUser) (Director
 	if err != nil {
 		return DirectoryUser{}, err
 	}
-	return userFrom(o)
+	return userFrom(o), nil
 }
 
 // UpdateDirectoryUser replaces every field of directory user userID (id
@@ -216,7 +181,7 @@ func (s *Server) UpdateDirectoryUser(dirID, userID string, u DirectoryUser) (Dir
 	if err != nil {
 		return DirectoryUser{}, err
 	}
-	return userFrom(o)
+	return userFrom(o), nil
 }
 
 // DeprovisionDirectoryUser deletes directory user userID (id or idp_id)
@@ -235,8 +200,7 @@ func (s *Server) CreateDirectoryGroup(dirID string, g DirectoryGroup) (Directory
 	if err != nil {
 		return DirectoryGroup{}, err
 	}
-	id, _ := o.Get("id").(string)
-	return s.groupByID(id)
+	return s.groupByID(o.ID)
 }
 
 // UpdateDirectoryGroup replaces the name, idp_id (when set), role and raw
@@ -252,8 +216,7 @@ func (s *Server) UpdateDirectoryGroup(dirID, groupID string, g DirectoryGroup) (
 	if err != nil {
 		return DirectoryGroup{}, err
 	}
-	id, _ := o.Get("id").(string)
-	return s.groupByID(id)
+	return s.groupByID(o.ID)
 }
 
 // DeleteDirectoryGroup deletes group groupID of dirID: a

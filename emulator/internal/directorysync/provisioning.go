@@ -9,7 +9,6 @@ import (
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
-	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
 	"github.com/authkit-emulator/authkit-emulator/fixtures"
 )
 
@@ -20,8 +19,10 @@ import (
 // user it is linked to (null when none), for tests to follow.
 
 // ControlUser renders a directory user for the control plane.
-func ControlUser(u *store.DirectoryUser) wire.Object {
-	return append(u.ObjectWithGroups(), wire.KV{"authkit_user_id", wire.Opt(u.AuthKitUserID)})
+func ControlUser(u *store.DirectoryUser) *store.DirectoryUserObject {
+	o := u.ObjectWithGroups()
+	o.WithAuthKit = true
+	return o
 }
 
 func directory(tx *store.Tx, id string) (*store.Directory, error) {
@@ -78,8 +79,8 @@ func invalidItem(what string, err error) error {
 }
 
 // ProvisionUser provisions a directory user in directory dirID.
-func ProvisionUser(st *store.Store, dirID string, in fixtures.DirectoryUser) (wire.Object, error) {
-	var out wire.Object
+func ProvisionUser(st *store.Store, dirID string, in fixtures.DirectoryUser) (*store.DirectoryUserObject, error) {
+	var out *store.DirectoryUserObject
 	err := st.Write(func(tx *store.Tx) error {
 		d, err := directory(tx, dirID)
 		if err != nil {
@@ -97,8 +98,8 @@ func ProvisionUser(st *store.Store, dirID string, in fixtures.DirectoryUser) (wi
 
 // UpdateUser changes the fields given reports of directory user ref (id or
 // idp_id) of directory dirID.
-func UpdateUser(st *store.Store, dirID, ref string, in fixtures.DirectoryUser, given func(string) bool) (wire.Object, error) {
-	var out wire.Object
+func UpdateUser(st *store.Store, dirID, ref string, in fixtures.DirectoryUser, given func(string) bool) (*store.DirectoryUserObject, error) {
+	var out *store.DirectoryUserObject
 	err := st.Write(func(tx *store.Tx) error {
 		d, err := directory(tx, dirID)
 		if err != nil {
@@ -134,8 +135,8 @@ func DeprovisionUser(st *store.Store, dirID, ref string) error {
 }
 
 // CreateGroup creates a group in directory dirID.
-func CreateGroup(st *store.Store, dirID string, in fixtures.DirectoryGroup) (wire.Object, error) {
-	var out wire.Object
+func CreateGroup(st *store.Store, dirID string, in fixtures.DirectoryGroup) (*store.DirectoryGroupObject, error) {
+	var out *store.DirectoryGroupObject
 	err := st.Write(func(tx *store.Tx) error {
 		d, err := directory(tx, dirID)
 		if err != nil {
@@ -153,8 +154,8 @@ func CreateGroup(st *store.Store, dirID string, in fixtures.DirectoryGroup) (wir
 
 // UpdateGroup changes the fields given reports of group ref (id or idp_id)
 // of directory dirID.
-func UpdateGroup(st *store.Store, dirID, ref string, in fixtures.DirectoryGroup, given func(string) bool) (wire.Object, error) {
-	var out wire.Object
+func UpdateGroup(st *store.Store, dirID, ref string, in fixtures.DirectoryGroup, given func(string) bool) (*store.DirectoryGroupObject, error) {
+	var out *store.DirectoryGroupObject
 	err := st.Write(func(tx *store.Tx) error {
 		d, err := directory(tx, dirID)
 		if err != nil {
@@ -191,8 +192,8 @@ func DeleteGroup(st *store.Store, dirID, ref string) error {
 
 // AddMember puts user userRef in group groupRef (ids or idp_ids) of
 // directory dirID; adding a member twice changes nothing.
-func AddMember(st *store.Store, dirID, groupRef, userRef string) (wire.Object, error) {
-	var out wire.Object
+func AddMember(st *store.Store, dirID, groupRef, userRef string) (*store.DirectoryUserObject, error) {
+	var out *store.DirectoryUserObject
 	err := st.Write(func(tx *store.Tx) error {
 		d, err := directory(tx, dirID)
 		if err != nil {

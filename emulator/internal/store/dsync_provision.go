@@ -153,19 +153,15 @@ func (tx *Tx) UpdateDirectoryUser(u *DirectoryUser, in fixtures.DirectoryUser, g
 		}
 	}
 	// Everything is checked: change.
-	prev := u.Object()
-	previous := map[string]any{}
-	for _, kv := range next.attributeView() {
-		if old := prev.Get(kv.Key); !reflect.DeepEqual(old, kv.Value) {
-			previous[kv.Key] = old
-		}
-	}
+	previous := previousAttributes(u.Object(), next.Object())
 	if len(previous) > 0 {
 		tx.setDirectoryUserKeys(d, u, next.IdpID, next.Email, next.State)
 		u.Emails, u.FirstName, u.LastName, u.Username, u.JobTitle = next.Emails, next.FirstName, next.LastName, next.Username, next.JobTitle
 		u.CustomAttributes, u.RawAttributes = next.CustomAttributes, next.RawAttributes
 		u.UpdatedAt = tx.now
-		tx.Emit("dsync.user.updated", d.OrgID, append(u.Object(), wire.KV{"previous_attributes", wire.Object{}.WithMap(previous)}))
+		o := u.Object()
+		o.Previous = previous
+		tx.Emit("dsync.user.updated", d.OrgID, o)
 	}
 	if given("groups") {
 		for _, g := range slices.Clone(u.groups) {
@@ -181,21 +177,6 @@ func (tx *Tx) UpdateDirectoryUser(u *DirectoryUser, in fixtures.DirectoryUser, g
 	}
 	tx.linkDirectoryUser(d, u, false)
 	return nil
-}
-
-// attributeView lists the user's attributes as its object renders them,
-// for previous_attributes.
-func (u *DirectoryUser) attributeView() wire.Object {
-	o := u.Object()
-	out := wire.Object{}
-	for _, kv := range o {
-		switch kv.Key {
-		case "idp_id", "email", "first_name", "last_name", "name", "emails", "job_title", "username", "state",
-			"raw_attributes", "custom_attributes":
-			out = append(out, kv)
-		}
-	}
-	return out
 }
 
 // DeprovisionDirectoryUser deletes u: a dsync.group.user_removed per
@@ -267,7 +248,6 @@ func (tx *Tx) UpdateDirectoryGroup(g *DirectoryGroup, in fixtures.DirectoryGroup
 	if given("raw_attributes") {
 		raw = in.RawAttributes
 	}
-	prev := g.Object()
 	previous := map[string]any{}
 	if name != g.Name {
 		previous["name"] = g.Name
@@ -276,7 +256,7 @@ func (tx *Tx) UpdateDirectoryGroup(g *DirectoryGroup, in fixtures.DirectoryGroup
 		previous["idp_id"] = g.IdpID
 	}
 	if !reflect.DeepEqual(attributes(raw), attributes(g.RawAttributes)) {
-		previous["raw_attributes"] = prev.Get("raw_attributes")
+		previous["raw_attributes"] = attributes(g.RawAttributes)
 	}
 	roleChanged := role != g.Role
 	if len(previous) == 0 && !roleChanged {
@@ -285,7 +265,9 @@ func (tx *Tx) UpdateDirectoryGroup(g *DirectoryGroup, in fixtures.DirectoryGroup
 	tx.setDirectoryGroupIdpID(d, g, idp)
 	g.Name, g.Role, g.RawAttributes, g.UpdatedAt = name, role, raw, tx.now
 	if len(previous) > 0 {
-		tx.Emit("dsync.group.updated", d.OrgID, append(g.Object(), wire.KV{"previous_attributes", wire.Object{}.WithMap(previous)}))
+		o := g.Object()
+		o.Previous = previous
+		tx.Emit("dsync.group.updated", d.OrgID, o)
 	}
 	if roleChanged {
 		for _, u := range slices.Clone(g.members) {
