@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/directorysync"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
@@ -144,8 +145,46 @@ func (s *Server) DirectoryUser(id string) (DirectoryUser, error) {
 	return out, err
 }
 
+// DirectoryUserOf returns the user of directory dirID that ref names by
+// id or idp_id.
+func (s *Server) DirectoryUserOf(dirID, ref string) (DirectoryUser, error) {
+	var out DirectoryUser
+	err := s.st.Read(func(tx *store.Tx) error {
+		d, err := directorysync.Directory(tx, dirID)
+		if err != nil {
+			return err
+		}
+		u, err := directorysync.FindUser(tx, d, ref)
+		if err != nil {
+			return err
+		}
+		out = userFrom(directorysync.ControlUser(u))
+		return nil
+	})
+	return out, err
+}
+
 // DirectoryGroup returns a directory group by id, in the fixture shape.
 func (s *Server) DirectoryGroup(id string) (DirectoryGroup, error) { return s.groupByID(id) }
+
+// DirectoryGroupOf returns the group of directory dirID that ref names by
+// id or idp_id.
+func (s *Server) DirectoryGroupOf(dirID, ref string) (DirectoryGroup, error) {
+	var out DirectoryGroup
+	err := s.st.Read(func(tx *store.Tx) error {
+		d, err := directorysync.Directory(tx, dirID)
+		if err != nil {
+			return err
+		}
+		g, err := directorysync.FindGroup(tx, d, ref)
+		if err != nil {
+			return err
+		}
+		out = groupFrom(g)
+		return nil
+	})
+	return out, err
+}
 
 // ProvisionDirectoryUser adds a user to directory dirID, as its identity
 // provider would: dsync.user.created, a dsync.group.user_added per group,
@@ -167,8 +206,15 @@ func (s *Server) ProvisionDirectoryUser(dirID string, u DirectoryUser) (Director
 // or idp_id) of dirID with u's (an empty field clears it; an empty ID
 // keeps it): dsync.user.updated with previous_attributes, group changes
 // as dsync.group.user_added/removed. State inactive deactivates the user
-// (its AuthKit membership too).
+// (its AuthKit membership too). A new Email whose primary entry in Emails
+// still has the old address replaces the list with the new address alone.
 func (s *Server) UpdateDirectoryUser(dirID, userID string, u DirectoryUser) (DirectoryUser, error) {
+	for _, e := range u.Emails {
+		if e.Primary && u.Email != "" && !strings.EqualFold(e.Value, u.Email) {
+			u.Emails = nil // a new primary e-mail replaces the list
+			break
+		}
+	}
 	in, err := checkedUser(u)
 	if err != nil {
 		return DirectoryUser{}, err

@@ -25,15 +25,16 @@ func ControlUser(u *store.DirectoryUser) *store.DirectoryUserObject {
 	return o
 }
 
-func directory(tx *store.Tx, id string) (*store.Directory, error) {
+// Directory finds a directory by id, or a 404.
+func Directory(tx *store.Tx, id string) (*store.Directory, error) {
 	if d := tx.Directory(id); d != nil {
 		return d, nil
 	}
 	return nil, web.NotFound("Directory", id)
 }
 
-// findUser finds d's user by id or idp_id.
-func findUser(tx *store.Tx, d *store.Directory, ref string) (*store.DirectoryUser, error) {
+// FindUser finds d's user by id or idp_id, or a 404.
+func FindUser(tx *store.Tx, d *store.Directory, ref string) (*store.DirectoryUser, error) {
 	if u := tx.DirectoryUser(ref); u != nil && u.DirectoryID == d.ID {
 		return u, nil
 	}
@@ -43,8 +44,8 @@ func findUser(tx *store.Tx, d *store.Directory, ref string) (*store.DirectoryUse
 	return nil, web.NotFound("Directory User", ref)
 }
 
-// findGroup finds d's group by id or idp_id.
-func findGroup(tx *store.Tx, d *store.Directory, ref string) (*store.DirectoryGroup, error) {
+// FindGroup finds d's group by id or idp_id, or a 404.
+func FindGroup(tx *store.Tx, d *store.Directory, ref string) (*store.DirectoryGroup, error) {
 	if g := tx.DirectoryGroupRef(d, ref); g != nil {
 		return g, nil
 	}
@@ -82,7 +83,7 @@ func invalidItem(what string, err error) error {
 func ProvisionUser(st *store.Store, dirID string, in fixtures.DirectoryUser) (*store.DirectoryUserObject, error) {
 	var out *store.DirectoryUserObject
 	err := st.Write(func(tx *store.Tx) error {
-		d, err := directory(tx, dirID)
+		d, err := Directory(tx, dirID)
 		if err != nil {
 			return err
 		}
@@ -101,11 +102,11 @@ func ProvisionUser(st *store.Store, dirID string, in fixtures.DirectoryUser) (*s
 func UpdateUser(st *store.Store, dirID, ref string, in fixtures.DirectoryUser, given func(string) bool) (*store.DirectoryUserObject, error) {
 	var out *store.DirectoryUserObject
 	err := st.Write(func(tx *store.Tx) error {
-		d, err := directory(tx, dirID)
+		d, err := Directory(tx, dirID)
 		if err != nil {
 			return err
 		}
-		u, err := findUser(tx, d, ref)
+		u, err := FindUser(tx, d, ref)
 		if err != nil {
 			return err
 		}
@@ -121,11 +122,11 @@ func UpdateUser(st *store.Store, dirID, ref string, in fixtures.DirectoryUser, g
 // DeprovisionUser deletes directory user ref (id or idp_id) of dirID.
 func DeprovisionUser(st *store.Store, dirID, ref string) error {
 	return st.Write(func(tx *store.Tx) error {
-		d, err := directory(tx, dirID)
+		d, err := Directory(tx, dirID)
 		if err != nil {
 			return err
 		}
-		u, err := findUser(tx, d, ref)
+		u, err := FindUser(tx, d, ref)
 		if err != nil {
 			return err
 		}
@@ -138,7 +139,7 @@ func DeprovisionUser(st *store.Store, dirID, ref string) error {
 func CreateGroup(st *store.Store, dirID string, in fixtures.DirectoryGroup) (*store.DirectoryGroupObject, error) {
 	var out *store.DirectoryGroupObject
 	err := st.Write(func(tx *store.Tx) error {
-		d, err := directory(tx, dirID)
+		d, err := Directory(tx, dirID)
 		if err != nil {
 			return err
 		}
@@ -157,11 +158,11 @@ func CreateGroup(st *store.Store, dirID string, in fixtures.DirectoryGroup) (*st
 func UpdateGroup(st *store.Store, dirID, ref string, in fixtures.DirectoryGroup, given func(string) bool) (*store.DirectoryGroupObject, error) {
 	var out *store.DirectoryGroupObject
 	err := st.Write(func(tx *store.Tx) error {
-		d, err := directory(tx, dirID)
+		d, err := Directory(tx, dirID)
 		if err != nil {
 			return err
 		}
-		g, err := findGroup(tx, d, ref)
+		g, err := FindGroup(tx, d, ref)
 		if err != nil {
 			return err
 		}
@@ -177,11 +178,11 @@ func UpdateGroup(st *store.Store, dirID, ref string, in fixtures.DirectoryGroup,
 // DeleteGroup deletes group ref (id or idp_id) of directory dirID.
 func DeleteGroup(st *store.Store, dirID, ref string) error {
 	return st.Write(func(tx *store.Tx) error {
-		d, err := directory(tx, dirID)
+		d, err := Directory(tx, dirID)
 		if err != nil {
 			return err
 		}
-		g, err := findGroup(tx, d, ref)
+		g, err := FindGroup(tx, d, ref)
 		if err != nil {
 			return err
 		}
@@ -195,15 +196,15 @@ func DeleteGroup(st *store.Store, dirID, ref string) error {
 func AddMember(st *store.Store, dirID, groupRef, userRef string) (*store.DirectoryUserObject, error) {
 	var out *store.DirectoryUserObject
 	err := st.Write(func(tx *store.Tx) error {
-		d, err := directory(tx, dirID)
+		d, err := Directory(tx, dirID)
 		if err != nil {
 			return err
 		}
-		g, err := findGroup(tx, d, groupRef)
+		g, err := FindGroup(tx, d, groupRef)
 		if err != nil {
 			return err
 		}
-		u, err := findUser(tx, d, userRef)
+		u, err := FindUser(tx, d, userRef)
 		if err != nil {
 			return err
 		}
@@ -218,15 +219,15 @@ func AddMember(st *store.Store, dirID, groupRef, userRef string) (*store.Directo
 // dirID; a user who is not a member is a 404.
 func RemoveMember(st *store.Store, dirID, groupRef, userRef string) error {
 	return st.Write(func(tx *store.Tx) error {
-		d, err := directory(tx, dirID)
+		d, err := Directory(tx, dirID)
 		if err != nil {
 			return err
 		}
-		g, err := findGroup(tx, d, groupRef)
+		g, err := FindGroup(tx, d, groupRef)
 		if err != nil {
 			return err
 		}
-		u, err := findUser(tx, d, userRef)
+		u, err := FindUser(tx, d, userRef)
 		if err != nil {
 			return err
 		}

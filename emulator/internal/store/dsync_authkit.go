@@ -124,10 +124,12 @@ func (tx *Tx) linkDirectoryUser(d *Directory, u *DirectoryUser, gone bool) {
 	if !m.DirectoryManaged {
 		m.DirectoryManaged, changed = true, true
 	}
-	if d.assignsRoles() && !slices.Equal(roles, m.Roles) {
+	// A deleted user keeps its last roles and attributes on the
+	// deactivated membership.
+	if !gone && d.assignsRoles() && !slices.Equal(roles, m.Roles) {
 		m.Roles, changed = roles, true
 	}
-	if !reflect.DeepEqual(attributes(u.CustomAttributes), attributes(m.CustomAttributes)) {
+	if !gone && !reflect.DeepEqual(attributes(u.CustomAttributes), attributes(m.CustomAttributes)) {
 		m.CustomAttributes, changed = u.CustomAttributes, true
 	}
 	if changed {
