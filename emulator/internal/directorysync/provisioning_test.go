@@ -385,3 +385,18 @@ func TestProvisioningDeterminism(t *testing.T) {
 		t.Fatalf("two runs differ:\n%s\n%s", a, b)
 	}
 }
+
+// TestDeleteOrganizationDeletesDirectories: an organization's directories
+// go with it, each with dsync.deleted.
+func TestDeleteOrganizationDeletesDirectories(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	if r := srv.API(t, http.MethodDelete, "/organizations/"+emutest.AcmeID, nil); r.Status != 200 {
+		t.Fatalf("delete organization: %d %s", r.Status, r.Body)
+	}
+	emutest.WantError(t, srv.API(t, http.MethodGet, "/directories/"+dirID, nil), 404, "entity_not_found")
+	emutest.WantError(t, srv.API(t, http.MethodGet, "/directory_users/"+danaID, nil), 404, "entity_not_found")
+	if n := len(events(t, srv, "dsync.deleted")); n != 1 {
+		t.Fatalf("%d dsync.deleted events", n)
+	}
+}
