@@ -330,6 +330,7 @@ func TestProvisioningRefusals(t *testing.T) {
 	emutest.WantError(t, control(t, srv, http.MethodPost, "/_emulator/directories/directory_01JGK50000000000000000ZZZZ/users", map[string]any{}), 404, "entity_not_found")
 	emutest.WantError(t, control(t, srv, http.MethodPut, users+"/nobody", map[string]any{"state": "inactive"}), 404, "entity_not_found")
 	emutest.WantError(t, control(t, srv, http.MethodPut, users+"/u-dana", map[string]any{"id": "directory_user_01JGK50000000000000000ZZZZ"}), 422, "invalid_request_parameters")
+	emutest.WantError(t, control(t, srv, http.MethodPut, users+"/u-dana", map[string]any{"state": ""}), 422, "invalid_request_parameters")
 	emutest.WantError(t, control(t, srv, http.MethodPost, "/_emulator/directories/"+dirID+"/groups", map[string]any{"name": "X", "role": "ghost"}), 422, "invalid_request_parameters")
 	emutest.WantError(t, control(t, srv, http.MethodPost, "/_emulator/directories/"+dirID+"/groups", map[string]any{"name": "X", "idp_id": "g-eng"}), 409, "conflict")
 	emutest.WantError(t, control(t, srv, http.MethodPost, "/_emulator/directories/"+dirID+"/groups", map[string]any{}), 422, "invalid_directory_group")

@@ -137,6 +137,9 @@ func (tx *Tx) UpdateDirectoryUser(u *DirectoryUser, in fixtures.DirectoryUser, g
 	if next.IdpID == "" {
 		return invalid("idp_id", "a directory user needs an idp_id")
 	}
+	if next.State == "" {
+		return invalid("state", "state is active, suspended or inactive")
+	}
 	if other := d.userByIdp[next.IdpID]; other != nil && other != u {
 		return conflict("idp_id", "directory %s already has a user with idp_id %q", d.ID, next.IdpID)
 	}
