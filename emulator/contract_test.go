@@ -56,6 +56,8 @@ var contractExceptions = []contractException{
 		Reason: "an out-of-range limit (the spec's own bounds are 1 to 100) gets the 422 invalid_request_parameters every WorkOS list answers; the spec documents only 200 and 401 for this list"},
 	{Op: "PUT /vault/v1/kv/{id}", Status: 404, Match: "does not exist",
 		Reason: "an unknown object id is a 404, as on every other /vault/v1/kv/{id} operation (the SDK throws its NotFoundException); the spec lists only 201, 400 and 409 for the update"},
+	{Op: "DELETE /directories/{id}", Status: 404, Match: "does not exist",
+		Reason: "an unknown directory id is a 404 entity_not_found, as GET /directories/{id} documents; the spec lists only 200, 202 and 403 for the delete"},
 	{Op: "GET /user_management/authorize", Status: 400, Match: "does not exist",
 		Reason: "the spec documents only the redirect, but an unknown client_id cannot be redirected anywhere safe, so the service must answer it with an error of its own"},
 	{Op: "GET /sso/authorize", Status: 400, Match: "does not exist",
@@ -336,6 +338,8 @@ users: [{email: new@example.com, email_verified: true, password: pw}]
 		{"feature flags", contractFeatureFlags},
 		{"widgets", contractWidgets},
 		{"sso", contractSSO},
+		{"directory sync", contractDirectorySync},
+		{"audit logs", contractAuditLogs},
 	} {
 		area.run(t, run)
 	}

@@ -2,9 +2,11 @@ package emulator
 
 import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/apikeys"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/auditlogs"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/authorization"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/connect"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/control"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/directorysync"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/featureflags"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/mfa"
@@ -49,6 +51,8 @@ func (s *Server) routeTable() []web.Route {
 		sso.Routes,
 		portal.Routes,
 		mfa.Routes,
+		directorysync.Routes,
+		auditlogs.Routes,
 	} {
 		table = append(table, area(s.env)...)
 	}
@@ -59,6 +63,7 @@ func (s *Server) routeTable() []web.Route {
 			s.environmentRoutes(),
 			sso.ControlRoutes(s.env),
 			organizations.ControlRoutes(s.env),
+			directorysync.ControlRoutes(s.env),
 		)...)
 	}
 	return table

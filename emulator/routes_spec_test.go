@@ -30,7 +30,9 @@ var routesNotInSpec = map[string]string{
 // notWorkOSAPI reports the routes that are not WorkOS API paths: the
 // AuthKit domain (OAuth/OIDC, hosted pages) and the control plane.
 func notWorkOSAPI(path string) bool {
-	for _, p := range []string{"/oauth2/", "/.well-known/", "/authkit/", "/_emulator", "/favicon.ico", "/idp/", "/admin-portal"} {
+	// /audit-log-exports/ serves the presigned export downloads (WorkOS's
+	// are on a storage host, not the API).
+	for _, p := range []string{"/oauth2/", "/.well-known/", "/authkit/", "/_emulator", "/favicon.ico", "/idp/", "/admin-portal", "/audit-log-exports/"} {
 		if strings.HasPrefix(path, p) {
 			return true
 		}

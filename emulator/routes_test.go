@@ -33,7 +33,7 @@ func TestUnknownAndUnimplementedRoutes(t *testing.T) {
 	}{
 		{"unemulated operation without the API key", http.MethodPost, "/radar/attempts", nil, 401, "unauthorized"},
 		{"unemulated operation with a wrong API key", http.MethodPost, "/radar/attempts", []string{"Authorization", "Bearer sk_wrong"}, 401, "unauthorized"},
-		{"unemulated operation with a path parameter", http.MethodDelete, "/directories/directory_01ABC", auth, 501, "not_implemented"},
+		{"unemulated operation with a path parameter", http.MethodGet, "/agents/registrations/agent_registration_01ABC", auth, 501, "not_implemented"},
 		{"no such route", http.MethodGet, "/definitely/not/a/route", nil, 404, "not_found"},
 		{"no such OAuth route", http.MethodGet, "/oauth2/nope", nil, 404, "invalid_request"},
 		{"wrong method on an OAuth route", http.MethodDelete, "/oauth2/token", nil, 405, "invalid_request"},

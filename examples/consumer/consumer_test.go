@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authkit-emulator/authkit-emulator/emulator"
 	"github.com/authkit-emulator/authkit-emulator/testkit"
 )
 
@@ -100,6 +101,22 @@ func TestEveryTestkitCall(t *testing.T) {
 	if len(em.Requests()) != 0 {
 		t.Fatal("ClearRequests")
 	}
+	// Directory Sync: play the identity provider.
+	em.AddFixtures(t, "directories:\n  - {id: directory_01JGK5000000000000000000D1, name: Acme Okta, organization_id: "+acme+"}\n")
+	const dir = "directory_01JGK5000000000000000000D1"
+	g := em.CreateDirectoryGroup(t, dir, emulator.DirectoryGroup{Name: "Engineering", Role: "admin"})
+	du := em.ProvisionDirectoryUser(t, dir, emulator.DirectoryUser{Email: "dana@acme.test", Groups: []string{g.ID}})
+	em.UpdateDirectoryUser(t, dir, du.ID, func(u *emulator.DirectoryUser) { u.FirstName = "Dana" })
+	em.UpdateDirectoryGroup(t, dir, g.ID, func(g *emulator.DirectoryGroup) { g.Name = "Eng" })
+	em.RemoveDirectoryGroupMember(t, dir, g.ID, du.ID)
+	em.AddDirectoryGroupMember(t, dir, g.ID, du.ID)
+	if em.DirectoryUser(t, du.ID).AuthKitUserID == "" {
+		t.Fatal("directory user not linked to AuthKit")
+	}
+	em.DeactivateDirectoryUser(t, dir, du.ID)
+	em.DeleteDirectoryGroup(t, dir, g.ID)
+	em.DeprovisionDirectoryUser(t, dir, du.ID)
+
 	em.Reset(t)
 	em.CheckActive(t, em.Session(t, s.ID).RefreshToken)
 	if !em.Clock().Now().Equal(t0) {

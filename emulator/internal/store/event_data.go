@@ -28,8 +28,8 @@ func MembershipEventData(m *Membership) wire.Object {
 		role = roles[0]
 	}
 	return wire.Object{{"object", "organization_membership"}, {"id", m.ID}, {"user_id", m.UserID}, {"organization_id", m.OrgID},
-		{"status", m.Status}, {"role", role}, {"roles", roles}, {"custom_attributes", wire.Object{}},
-		{"directory_managed", false}, {"created_at", wire.Time(m.CreatedAt)}, {"updated_at", wire.Time(m.UpdatedAt)}}
+		{"status", m.Status}, {"role", role}, {"roles", roles}, {"custom_attributes", customAttributes(m.CustomAttributes)},
+		{"directory_managed", m.DirectoryManaged}, {"created_at", wire.Time(m.CreatedAt)}, {"updated_at", wire.Time(m.UpdatedAt)}}
 }
 
 // EmitMembership emits organization_membership.created, .updated or
@@ -107,4 +107,12 @@ func (tx *Tx) EmitAuthentication(a Authentication) {
 		data = append(data, wire.KV{Key: "error", Value: wire.Object{{"code", a.ErrCode}, {"message", a.ErrMessage}}})
 	}
 	tx.Emit("authentication."+a.Type+"_"+status, "", data)
+}
+
+// customAttributes renders a membership's custom attributes ({} for none).
+func customAttributes(m map[string]any) any {
+	if len(m) == 0 {
+		return wire.Object{}
+	}
+	return m
 }

@@ -259,6 +259,12 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 	if err := tx.seedConnections(set.Connections); err != nil {
 		return err
 	}
+	if err := tx.seedDirectories(set.Directories); err != nil {
+		return err
+	}
+	if err := tx.seedAuditLogActions(set.AuditLogActions); err != nil {
+		return err
+	}
 	return nil
 }
 

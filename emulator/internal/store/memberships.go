@@ -10,14 +10,19 @@ import (
 // Membership puts a user in an organization with roles (slugs, in priority
 // order).
 type Membership struct {
-	Seq       uint64
-	ID        string
-	UserID    string
-	OrgID     string
-	Roles     []string
-	Status    string // fixtures.MembershipActive | MembershipInactive | MembershipPending
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Seq    uint64
+	ID     string
+	UserID string
+	OrgID  string
+	Roles  []string
+	Status string // fixtures.MembershipActive | MembershipInactive | MembershipPending
+	// DirectoryManaged is set on memberships a directory provisions.
+	DirectoryManaged bool
+	// CustomAttributes are the linked directory user's (replaced, never
+	// changed in place).
+	CustomAttributes map[string]any
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // ListKey orders memberships by creation.
@@ -62,8 +67,18 @@ func (tx *Tx) ActiveOrgs(userID string) []*Organization {
 
 // NewMembership creates and indexes a membership.
 func (tx *Tx) NewMembership(userID, orgID string, roles []string, status string) *Membership {
+	return tx.NewMembershipWith(userID, orgID, roles, status, nil)
+}
+
+// NewMembershipWith creates and indexes a membership, with the fields set
+// (directory management) before its organization_membership.created event
+// is emitted.
+func (tx *Tx) NewMembershipWith(userID, orgID string, roles []string, status string, set func(*Membership)) *Membership {
 	m := &Membership{ID: tx.NewID(fixtures.PrefixMembership), UserID: userID, OrgID: orgID, Roles: roles, Status: status,
 		CreatedAt: tx.now, UpdatedAt: tx.now}
+	if set != nil {
+		set(m)
+	}
 	tx.addMembership(m)
 	tx.EmitMembership("organization_membership.created", m)
 	return m
@@ -116,7 +131,7 @@ func (tx *Tx) MembershipObject(m *Membership) wire.Object {
 	if org := tx.w.orgs[m.OrgID]; org != nil {
 		o = append(o, wire.KV{"organization_name", org.Name})
 	}
-	o = append(o, wire.KV{"status", m.Status}, wire.KV{"directory_managed", false}, wire.KV{"custom_attributes", wire.Object{}},
+	o = append(o, wire.KV{"status", m.Status}, wire.KV{"directory_managed", m.DirectoryManaged}, wire.KV{"custom_attributes", attributes(m.CustomAttributes)},
 		wire.KV{"role", role}, wire.KV{"roles", roles})
 	if u := tx.w.users[m.UserID]; u != nil {
 		o = append(o, wire.KV{"user", u.Object()})

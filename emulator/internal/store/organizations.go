@@ -113,6 +113,13 @@ func (tx *Tx) DeleteOrg(o *Organization) {
 	}
 	delete(w.orgRoles, o.ID)
 	tx.forgetPipesOfOrg(o.ID)
+	// Its directories go with it (dsync.deleted each), and its Audit Log
+	// events and retention.
+	for _, d := range append([]*Directory(nil), w.dsync.byOrg[o.ID]...) {
+		tx.DeleteDirectory(d)
+	}
+	delete(w.audit.events, o.ID)
+	delete(w.audit.retention, o.ID)
 	for _, inv := range w.invitationOrder {
 		if inv.OrgID == o.ID && inv.State == InvitationPending {
 			inv.State = InvitationRevoked

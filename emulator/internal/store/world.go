@@ -86,6 +86,8 @@ type World struct {
 	vault     vaultState
 	pipes     pipesState
 	sso       ssoState
+	dsync     dsyncState
+	audit     auditState
 
 	// createdAt is when the world was built.
 	createdAt time.Time
@@ -118,7 +120,7 @@ func newWorld(cfg *Config, ring *keys.Ring, now time.Time) *World {
 		apiKeys: newAPIKeys(), connect: newConnect(), flags: newFlags(),
 		seqByID: map[string]uint64{}, touchedUsers: map[string]bool{},
 		events: newEventLog(), webhooks: newWebhooks(), delivered: newDeliveries(),
-		vault: newVaultState(), pipes: newPipesState(), sso: newSSOState(),
+		vault: newVaultState(), pipes: newPipesState(), sso: newSSOState(), dsync: newDsyncState(), audit: newAuditState(),
 	}
 }
 
