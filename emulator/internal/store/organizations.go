@@ -112,6 +112,7 @@ func (tx *Tx) DeleteOrg(o *Organization) {
 	for _, m := range append([]*Membership(nil), w.orgMemberships[o.ID]...) {
 		tx.DeleteMembership(m)
 	}
+	tx.forgetOrgAuthz(o.ID)
 	delete(w.orgRoles, o.ID)
 	for _, inv := range w.invitationOrder {
 		if inv.OrgID == o.ID && inv.State == InvitationPending {

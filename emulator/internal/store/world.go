@@ -79,6 +79,10 @@ type World struct {
 	webhooks  webhooks
 	delivered deliveries
 
+	// authz is Fine-Grained Authorization: resources, groups, role
+	// assignments (authz_*.go).
+	authz authzState
+
 	// createdAt is when the world was built.
 	createdAt time.Time
 	// evictions schedules expired records for removal (see evict.go).
@@ -110,6 +114,7 @@ func newWorld(cfg *Config, ring *keys.Ring, now time.Time) *World {
 		orgAPIKeys: map[string]*OrgAPIKey{},
 		seqByID:    map[string]uint64{}, touchedUsers: map[string]bool{},
 		events: newEventLog(), webhooks: newWebhooks(), delivered: newDeliveries(),
+		authz: newAuthzState(),
 	}
 }
 
