@@ -62,7 +62,7 @@ func TestEventsOfRolesPermissionsAndGroups(t *testing.T) {
 		"organization_role.created", "organization_role.updated", "organization_role.updated", "organization_role.deleted",
 		"permission.deleted",
 		"group.created", "group.updated", "group.member_added",
-		"organization_membership.updated", // the group's viewer role reaches Gus
+		"organization_membership.updated",                         // the group's viewer role reaches Gus
 		"group.member_removed", "organization_membership.updated", // and leaves with him
 		"group.deleted",
 	}

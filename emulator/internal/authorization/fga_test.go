@@ -101,16 +101,16 @@ func TestInheritanceParentChain(t *testing.T) {
 		om, perm, res string
 		want          bool
 	}{
-		{fgaDanaOM, "project:edit", fgaWebID, true},       // from workspace-admin on Engineering, the parent
-		{fgaDanaOM, "project:edit", fgaAPIID, true},       // the other child
-		{fgaDanaOM, "workspace:view", fgaEngID, true},     // on the workspace itself
-		{fgaDanaOM, "workspace:view", fgaSalesID, false},  // another workspace
-		{fgaDanaOM, "workspace:view", fgaWebID, false},    // a workspace permission on a project
-		{fgaDanaOM, "project:edit", fgaEngID, false},      // a project permission on a workspace
-		{fgaEveOM, "project:edit", fgaWebID, true},        // direct on the project
-		{fgaEveOM, "project:edit", fgaAPIID, false},       // a sibling
-		{fgaEveOM, "workspace:view", fgaEngID, false},     // roles do not flow up
-		{fgaGusOM, "project:view", fgaWebID, false},       // nothing
+		{fgaDanaOM, "project:edit", fgaWebID, true},      // from workspace-admin on Engineering, the parent
+		{fgaDanaOM, "project:edit", fgaAPIID, true},      // the other child
+		{fgaDanaOM, "workspace:view", fgaEngID, true},    // on the workspace itself
+		{fgaDanaOM, "workspace:view", fgaSalesID, false}, // another workspace
+		{fgaDanaOM, "workspace:view", fgaWebID, false},   // a workspace permission on a project
+		{fgaDanaOM, "project:edit", fgaEngID, false},     // a project permission on a workspace
+		{fgaEveOM, "project:edit", fgaWebID, true},       // direct on the project
+		{fgaEveOM, "project:edit", fgaAPIID, false},      // a sibling
+		{fgaEveOM, "workspace:view", fgaEngID, false},    // roles do not flow up
+		{fgaGusOM, "project:view", fgaWebID, false},      // nothing
 		{fgaDanaOM, "project:edit", "authz_resource_01JGK00000000000000000ZZZZ", false},
 	} {
 		if c.res == "authz_resource_01JGK00000000000000000ZZZZ" {

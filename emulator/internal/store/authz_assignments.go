@@ -78,7 +78,9 @@ func (tx *Tx) AssignmentsOf(m *Membership) []*RoleAssignment { return tx.w.authz
 
 // AssignmentsOn lists the role assignment records on a resource in
 // creation order. The slice is the index: do not change it.
-func (tx *Tx) AssignmentsOn(resourceID string) []*RoleAssignment { return tx.w.authz.byResource[resourceID] }
+func (tx *Tx) AssignmentsOn(resourceID string) []*RoleAssignment {
+	return tx.w.authz.byResource[resourceID]
+}
 
 // OrgRoleAssignments renders a membership's organization roles (its Roles)
 // as role assignments on its organization's resource. Their ListKeys are

@@ -126,7 +126,9 @@ func (tx *Tx) RemoveMember(g *Group, m *Membership) {
 }
 
 // GroupRoleAssignment is the group role assignment with that id, or nil.
-func (tx *Tx) GroupRoleAssignment(id string) *GroupRoleAssignment { return tx.w.authz.groupAssignments[id] }
+func (tx *Tx) GroupRoleAssignment(id string) *GroupRoleAssignment {
+	return tx.w.authz.groupAssignments[id]
+}
 
 // GroupAssignment is the group's assignment of the role on the resource,
 // or nil.
