@@ -134,6 +134,11 @@ groups:
 	if err == nil {
 		t.Fatal("accepted")
 	}
+	typed := strings.Replace(fgaWorld, "role: viewer}", "role: workspace-admin}", 1)
+	if _, err := fixtures.Parse([]byte(typed), "typed.yaml"); err == nil || !strings.Contains(err.Error(),
+		`memberships[2].role: role "workspace-admin" is assigned on workspace resources`) {
+		t.Errorf("a membership holding a workspace role: %v", err)
+	}
 	for _, want := range []string{
 		`role_assignments[2].role_slug: role "project-editor" is assigned on project resources, not on a workspace`,
 		`role_assignments[3].organization_membership_id: a role assignment names an organization_membership_id or a group_id`,
@@ -142,5 +147,32 @@ groups:
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing %q in\n%v", want, err)
 		}
+	}
+}
+
+// TestDeterministic: the same world, clock and requests give the same
+// bytes (generated ids included).
+func TestDeterministic(t *testing.T) {
+	t.Parallel()
+	run := func() string {
+		srv := newFGA(t)
+		var out strings.Builder
+		for _, r := range []struct {
+			method, path string
+			body         any
+		}{
+			{http.MethodPost, "/authorization/resources", map[string]any{"organization_id": fgaAcme, "resource_type_slug": "workspace", "external_id": "ops", "name": "Ops"}},
+			{http.MethodPost, "/organizations/" + fgaAcme + "/groups", map[string]any{"name": "Ops"}},
+			{http.MethodPost, "/authorization/organization_memberships/" + fgaGusOM + "/role_assignments", map[string]any{"role_slug": "workspace-admin", "resource_type_slug": "workspace", "resource_external_id": "ops"}},
+			{http.MethodGet, "/authorization/organization_memberships/" + fgaGusOM + "/role_assignments", nil},
+			{http.MethodGet, "/authorization/resources/" + fgaEngID + "/organization_memberships?permission_slug=project:edit", nil},
+			{http.MethodGet, "/events", nil},
+		} {
+			out.Write(srv.API(t, r.method, r.path, r.body).Body)
+		}
+		return out.String()
+	}
+	if a, b := run(), run(); a != b {
+		t.Fatalf("two runs differ:\n%s\n%s", a, b)
 	}
 }

@@ -227,7 +227,8 @@ func (tx *Tx) HasDependents(r *Resource) bool {
 }
 
 // DeleteResource removes r, everything under it and every role assignment
-// on them. It returns the memberships whose roles on them changed.
+// on them (an organization's own resource stays: only what is under it and
+// on it goes).
 func (tx *Tx) DeleteResource(r *Resource) {
 	a := &tx.w.authz
 	for _, c := range append([]*Resource(nil), a.children[r.ID]...) {
