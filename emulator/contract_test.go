@@ -20,7 +20,10 @@ package emulator_test
 //   - the control plane: /_emulator and everything under it;
 //   - GET /organizations/:id/roles, the legacy roles list the SDKs still
 //     call (workos-node's organizations.listOrganizationRoles), absent from
-//     the spec.
+//     the spec;
+//   - GET /authorization/resources/:resource/organization_memberships/:om/permissions,
+//     the effective-permissions path workos-node 11 calls, absent from the
+//     spec (which has it under /authorization/organization_memberships).
 
 import (
 	"context"
@@ -340,6 +343,7 @@ users: [{email: new@example.com, email_verified: true, password: pw}]
 		{"sso", contractSSO},
 		{"directory sync", contractDirectorySync},
 		{"audit logs", contractAuditLogs},
+		{"authorization", contractAuthorization},
 	} {
 		area.run(t, run)
 	}

@@ -25,6 +25,7 @@ import (
 // spec lacks them, each with the reason it is not an invented path.
 var routesNotInSpec = map[string]string{
 	"GET /organizations/{}/roles": "the legacy organization roles list: workos-node's organizations.listOrganizationRoles calls GET /organizations/{organizationId}/roles",
+	"GET /authorization/resources/{}/organization_memberships/{}/permissions": "effective permissions: workos-node 11's authorization.listEffectivePermissions calls this path, not the spec's /authorization/organization_memberships/{id}/resources/{resource_id}/permissions",
 }
 
 // notWorkOSAPI reports the routes that are not WorkOS API paths: the

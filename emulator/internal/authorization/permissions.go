@@ -42,6 +42,8 @@ func (a *api) createPermission(c echo.Context) error {
 		return err
 	}
 	slug, name, desc := b.Str("slug"), b.Str("name"), b.OptStr("description")
+	typ := b.Str("resource_type_slug")
+	limits(&b, slug, name, desc)
 	if slug == "" || strings.ContainsAny(slug, " \t") {
 		b.Bad("slug", "invalid_slug")
 	}
@@ -52,15 +54,19 @@ func (a *api) createPermission(c echo.Context) error {
 		return err
 	}
 	return web.Write(c, a.env(c), http.StatusCreated, func(tx *store.Tx) (any, error) {
+		if typ != "" && tx.ResourceType(typ) == nil {
+			return nil, web.NotFound("Resource type", typ)
+		}
 		if tx.Permission(slug) != nil {
 			return nil, web.APIError(http.StatusConflict, "permission_slug_conflict", fmt.Sprintf("A permission with slug %q already exists.", slug))
 		}
 		now := tx.Now()
-		p := &store.Permission{ID: tx.NewID(fixtures.PrefixPermission), Slug: slug, Name: name, CreatedAt: now, UpdatedAt: now}
+		p := &store.Permission{ID: tx.NewID(fixtures.PrefixPermission), Slug: slug, Name: name, ResourceType: typ, CreatedAt: now, UpdatedAt: now}
 		if desc != nil {
 			p.Description = *desc
 		}
 		tx.AddPermission(p)
+		tx.Emit("permission.created", "", p.Object())
 		return p.Object(), nil
 	})
 }
@@ -83,7 +89,7 @@ func (a *api) updatePermission(c echo.Context) error {
 		if err != nil {
 			return named{}, err
 		}
-		return named{&p.Name, &p.Description, &p.UpdatedAt, p.Object}, nil
+		return named{&p.Name, &p.Description, &p.UpdatedAt, p.Object, func() { tx.Emit("permission.updated", "", p.Object()) }}, nil
 	})
 }
 
@@ -96,6 +102,7 @@ func (a *api) deletePermission(c echo.Context) error {
 			return err
 		}
 		tx.DeletePermission(p)
+		tx.Emit("permission.deleted", "", p.Object())
 		return nil
 	})
 }
@@ -106,6 +113,8 @@ type named struct {
 	name, description *string
 	updatedAt         *time.Time
 	render            func() wire.Object
+	// emit emits the record's updated event, once the change is made.
+	emit func()
 }
 
 // patchNamed serves a PATCH of name and description on the record find
@@ -116,6 +125,8 @@ func (a *api) patchNamed(c echo.Context, find func(*store.Tx) (named, error)) er
 		return err
 	}
 	patch := b.NameDescription()
+	name, desc := b.Str("name"), b.OptStr("description")
+	limits(&b, "", name, desc)
 	if err := b.Err(); err != nil {
 		return err
 	}
@@ -126,6 +137,7 @@ func (a *api) patchNamed(c echo.Context, find func(*store.Tx) (named, error)) er
 		}
 		patch(n.name, n.description)
 		*n.updatedAt = tx.Now()
+		n.emit()
 		return n.render(), nil
 	})
 }

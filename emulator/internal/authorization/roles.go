@@ -82,6 +82,9 @@ func (a *api) createRole(c echo.Context) error {
 	}
 	slug, name := b.Str("slug"), b.Str("name")
 	desc := b.OptStr("description")
+	typ := b.Str("resource_type_slug")
+	limits(&b, slug, name, desc)
+	b.Limit("resource_type_slug", typ, maxSlugLength)
 	if slug == "" {
 		b.Bad("slug", "slug_required")
 	} else if !ValidSlug(slug) {
@@ -98,6 +101,9 @@ func (a *api) createRole(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
+		if typ != "" && tx.ResourceType(typ) == nil {
+			return nil, web.NotFound("Resource type", typ)
+		}
 		if tx.EnvRole(slug) != nil || (orgID != "" && tx.OrgRole(orgID, slug) != nil) {
 			code := "role_slug_conflict"
 			if orgID != "" {
@@ -106,11 +112,13 @@ func (a *api) createRole(c echo.Context) error {
 			return nil, web.APIError(http.StatusConflict, code, fmt.Sprintf("A role with slug %q already exists.", slug))
 		}
 		now := tx.Now()
-		r := &store.Role{OrgID: orgID, ID: tx.NewID(fixtures.PrefixRole), Slug: slug, Name: name, Permissions: []string{}, CreatedAt: now, UpdatedAt: now}
+		r := &store.Role{OrgID: orgID, ID: tx.NewID(fixtures.PrefixRole), Slug: slug, Name: name, ResourceType: typ,
+			Permissions: []string{}, CreatedAt: now, UpdatedAt: now}
 		if desc != nil {
 			r.Description = *desc
 		}
 		tx.AddRole(r)
+		tx.Emit(r.EventPrefix()+".created", orgID, r.EventObject())
 		return r.Object(), nil
 	})
 }
@@ -133,19 +141,26 @@ func (a *api) updateRole(c echo.Context) error {
 		if err != nil {
 			return named{}, err
 		}
-		return named{&r.Name, &r.Description, &r.UpdatedAt, r.Object}, nil
+		return named{&r.Name, &r.Description, &r.UpdatedAt, r.Object, func() {
+			tx.Emit(r.EventPrefix()+".updated", r.OrgID, r.EventObject())
+		}}, nil
 	})
 }
 
-// deleteRole serves DELETE on an organization role; members holding it lose
-// it.
+// deleteRole serves DELETE on an organization role: a role that a
+// membership holds, or that a role assignment names, is a 409.
 func (a *api) deleteRole(c echo.Context) error {
 	return web.WriteNoContent(c, a.env(c), http.StatusNoContent, func(tx *store.Tx) error {
 		r, err := roleIn(c, tx)
 		if err != nil {
 			return err
 		}
+		if tx.RoleInUse(r) {
+			return web.APIError(http.StatusConflict, "role_has_assignments",
+				fmt.Sprintf("Role %q is assigned: remove its assignments (and the memberships holding it) first.", r.Slug))
+		}
 		tx.DeleteOrgRole(r)
+		tx.Emit("organization_role.deleted", r.OrgID, r.EventObject())
 		return nil
 	})
 }
@@ -165,8 +180,8 @@ func (a *api) setRolePermissions(c echo.Context) error {
 	}
 	return a.changeRolePermissions(c, func(tx *store.Tx, r *store.Role) error {
 		for _, slug := range perms {
-			if tx.Permission(slug) == nil {
-				return web.NotFound("Permission", slug)
+			if err := applicable(tx, r, slug); err != nil {
+				return err
 			}
 		}
 		r.Permissions = dedupe(perms)
@@ -188,8 +203,8 @@ func (a *api) addRolePermission(c echo.Context) error {
 		return err
 	}
 	return a.changeRolePermissions(c, func(tx *store.Tx, r *store.Role) error {
-		if tx.Permission(slug) == nil {
-			return web.NotFound("Permission", slug)
+		if err := applicable(tx, r, slug); err != nil {
+			return err
 		}
 		if !slices.Contains(r.Permissions, slug) {
 			r.Permissions = append(r.Permissions, slug)
@@ -225,8 +240,40 @@ func (a *api) changeRolePermissions(c echo.Context, change func(*store.Tx, *stor
 		}
 		r.Permissions = wire.NonNil(r.Permissions)
 		r.UpdatedAt = tx.Now()
+		tx.Emit(r.EventPrefix()+".updated", r.OrgID, r.EventObject())
 		return r.Object(), nil
 	})
+}
+
+// applicable finds the permission a role is given: it exists (a 404) and
+// applies to the role's resource type or a type below it (a 422).
+func applicable(tx *store.Tx, r *store.Role, slug string) error {
+	p := tx.Permission(slug)
+	if p == nil {
+		return web.NotFound("Permission", slug)
+	}
+	if !tx.TypeWithin(p.PermissionType(), r.RoleType()) {
+		return web.Invalid(web.Field("permissions", "permission_resource_type_mismatch")).WithMessage(
+			fmt.Sprintf("Permission %q applies to %s resources: a %s role cannot hold it.", slug, p.PermissionType(), r.RoleType()))
+	}
+	return nil
+}
+
+// The spec's limits on slugs, names and descriptions of roles and
+// permissions.
+const (
+	maxSlugLength        = 48
+	maxNameLength        = 48
+	maxDescriptionLength = 150
+)
+
+// limits records the spec's length limits of a role or permission.
+func limits(b *web.Body, slug, name string, desc *string) {
+	b.Limit("slug", slug, maxSlugLength)
+	b.Limit("name", name, maxNameLength)
+	if desc != nil {
+		b.Limit("description", *desc, maxDescriptionLength)
+	}
 }
 
 func dedupe(in []string) []string {

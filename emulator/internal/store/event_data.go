@@ -17,10 +17,12 @@ func (tx *Tx) EmitUser(typ string, u *User) { tx.Emit(typ, "", u.Object()) }
 func (tx *Tx) EmitOrg(typ string, o *Organization) { tx.Emit(typ, o.ID, o.Object()) }
 
 // MembershipEventData is the organization_membership of an event: the API
-// object without the embedded user and organization name.
-func MembershipEventData(m *Membership) wire.Object {
-	roles := make([]wire.Object, len(m.Roles))
-	for i, r := range m.Roles {
+// object (its organization roles, group-given ones included) without the
+// embedded user and organization name.
+func (tx *Tx) MembershipEventData(m *Membership) wire.Object {
+	slugs := tx.OrgRolesOf(m)
+	roles := make([]wire.Object, len(slugs))
+	for i, r := range slugs {
 		roles[i] = wire.Object{{"slug", r}}
 	}
 	var role any = wire.Object{{"slug", ""}}
@@ -35,7 +37,7 @@ func MembershipEventData(m *Membership) wire.Object {
 // EmitMembership emits organization_membership.created, .updated or
 // .deleted.
 func (tx *Tx) EmitMembership(typ string, m *Membership) {
-	tx.Emit(typ, m.OrgID, MembershipEventData(m))
+	tx.Emit(typ, m.OrgID, tx.MembershipEventData(m))
 }
 
 // EmitSession emits session.created or session.revoked for a User

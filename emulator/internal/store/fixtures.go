@@ -218,15 +218,19 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 	}
 	for i := range set.Permissions {
 		p := &set.Permissions[i]
-		tx.AddPermission(&Permission{ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, CreatedAt: now, UpdatedAt: now})
+		np := &Permission{ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, ResourceType: p.ResourceTypeSlug, CreatedAt: now, UpdatedAt: now}
+		tx.AddPermission(np)
+		tx.Emit("permission.created", "", np.Object())
 	}
 	for i := range set.Roles {
 		r := &set.Roles[i]
 		if _, dup := w.roles[r.Slug]; dup {
 			return fmt.Errorf("role %s already exists", r.Slug)
 		}
-		tx.AddRole(&Role{ID: r.ID, Slug: r.Slug, Name: r.Name, Description: r.Description,
-			Permissions: append([]string(nil), r.Permissions...), CreatedAt: now, UpdatedAt: now})
+		nr := &Role{ID: r.ID, Slug: r.Slug, Name: r.Name, Description: r.Description, ResourceType: r.ResourceTypeSlug,
+			Permissions: append([]string(nil), r.Permissions...), CreatedAt: now, UpdatedAt: now}
+		tx.AddRole(nr)
+		tx.Emit("role.created", "", nr.EventObject())
 	}
 	for i := range set.Memberships {
 		m := &set.Memberships[i]
@@ -263,6 +267,9 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		return err
 	}
 	if err := tx.seedAuditLogActions(set.AuditLogActions); err != nil {
+		return err
+	}
+	if err := tx.seedAuthorization(set); err != nil {
 		return err
 	}
 	return nil

@@ -101,6 +101,7 @@ func (tx *Tx) DeleteMembership(m *Membership) {
 	w.userMemberships[m.UserID] = without1(w.userMemberships[m.UserID], m)
 	w.orgMemberships[m.OrgID] = without1(w.orgMemberships[m.OrgID], m)
 	w.forgetSeq(m.ID, tx.now)
+	tx.forgetMembershipAuthz(m)
 	tx.EmitMembership("organization_membership.deleted", m)
 }
 
@@ -119,8 +120,9 @@ func (tx *Tx) DefaultRoles() []string {
 // MembershipObject renders the WorkOS organization_membership, with the
 // full user the current spec embeds.
 func (tx *Tx) MembershipObject(m *Membership) wire.Object {
-	roles := make([]wire.Object, len(m.Roles))
-	for i, r := range m.Roles {
+	slugs := tx.OrgRolesOf(m)
+	roles := make([]wire.Object, len(slugs))
+	for i, r := range slugs {
 		roles[i] = wire.Object{{"slug", r}}
 	}
 	var role any

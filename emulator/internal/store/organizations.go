@@ -111,6 +111,7 @@ func (tx *Tx) DeleteOrg(o *Organization) {
 	for _, m := range append([]*Membership(nil), w.orgMemberships[o.ID]...) {
 		tx.DeleteMembership(m)
 	}
+	tx.forgetOrgAuthz(o.ID)
 	delete(w.orgRoles, o.ID)
 	tx.forgetPipesOfOrg(o.ID)
 	// Its directories go with it (dsync.deleted each), and its Audit Log

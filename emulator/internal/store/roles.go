@@ -17,9 +17,12 @@ type Role struct {
 	Slug        string
 	Name        string
 	Description string
-	Permissions []string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// ResourceType is the type of resource the role is assigned on ("":
+	// organization, the roles memberships hold).
+	ResourceType string
+	Permissions  []string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Permission describes a permission slug.
@@ -29,8 +32,11 @@ type Permission struct {
 	Slug        string
 	Name        string
 	Description string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// ResourceType is the type of resource the permission applies to ("":
+	// organization).
+	ResourceType string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // ListKey orders roles by creation.
@@ -46,14 +52,35 @@ func (r *Role) Object() wire.Object {
 		typ = "OrganizationRole"
 	}
 	return wire.Object{{"object", "role"}, {"id", r.ID}, {"slug", r.Slug}, {"name", r.Name}, {"description", wire.Opt(r.Description)},
-		{"type", typ}, {"resource_type_slug", "organization"}, {"permissions", wire.NonNil(r.Permissions)},
+		{"type", typ}, {"resource_type_slug", r.RoleType()}, {"permissions", wire.NonNil(r.Permissions)},
 		{"created_at", wire.Time(r.CreatedAt)}, {"updated_at", wire.Time(r.UpdatedAt)}}
+}
+
+// EventObject renders the role as its events carry it: role.* for an
+// environment role, organization_role.* for an organization's.
+func (r *Role) EventObject() wire.Object {
+	if r.OrgID == "" {
+		return wire.Object{{"object", "role"}, {"slug", r.Slug}, {"resource_type_slug", r.RoleType()},
+			{"permissions", wire.NonNil(r.Permissions)}, {"created_at", wire.Time(r.CreatedAt)}, {"updated_at", wire.Time(r.UpdatedAt)}}
+	}
+	return wire.Object{{"object", "organization_role"}, {"organization_id", r.OrgID}, {"slug", r.Slug}, {"name", r.Name},
+		{"description", wire.Opt(r.Description)}, {"resource_type_slug", r.RoleType()}, {"permissions", wire.NonNil(r.Permissions)},
+		{"created_at", wire.Time(r.CreatedAt)}, {"updated_at", wire.Time(r.UpdatedAt)}}
+}
+
+// EventPrefix is the family of the role's events: role or
+// organization_role.
+func (r *Role) EventPrefix() string {
+	if r.OrgID == "" {
+		return "role"
+	}
+	return "organization_role"
 }
 
 // Object renders the WorkOS permission.
 func (p *Permission) Object() wire.Object {
 	return wire.Object{{"object", "permission"}, {"id", p.ID}, {"slug", p.Slug}, {"name", p.Name}, {"description", wire.Opt(p.Description)},
-		{"system", false}, {"resource_type_slug", "organization"}, {"created_at", wire.Time(p.CreatedAt)}, {"updated_at", wire.Time(p.UpdatedAt)}}
+		{"system", false}, {"resource_type_slug", p.PermissionType()}, {"created_at", wire.Time(p.CreatedAt)}, {"updated_at", wire.Time(p.UpdatedAt)}}
 }
 
 // EnvRole is the environment role with that slug, or nil.
@@ -149,7 +176,7 @@ func (tx *Tx) RoleClaims(userID, orgID string) (roleSlug string, roles, perms []
 	if m == nil || m.Status != fixtures.MembershipActive {
 		return "", nil, nil
 	}
-	roles = append([]string(nil), m.Roles...)
+	roles = append([]string(nil), tx.OrgRolesOf(m)...)
 	if len(roles) > 0 {
 		roleSlug = roles[0]
 	}

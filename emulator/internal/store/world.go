@@ -89,6 +89,10 @@ type World struct {
 	dsync     dsyncState
 	audit     auditState
 
+	// authz is Fine-Grained Authorization: resources, groups, role
+	// assignments (authz_*.go).
+	authz authzState
+
 	// createdAt is when the world was built.
 	createdAt time.Time
 	// evictions schedules expired records for removal (see evict.go).
@@ -120,7 +124,7 @@ func newWorld(cfg *Config, ring *keys.Ring, now time.Time) *World {
 		apiKeys: newAPIKeys(), connect: newConnect(), flags: newFlags(),
 		seqByID: map[string]uint64{}, touchedUsers: map[string]bool{},
 		events: newEventLog(), webhooks: newWebhooks(), delivered: newDeliveries(),
-		vault: newVaultState(), pipes: newPipesState(), sso: newSSOState(), dsync: newDsyncState(), audit: newAuditState(),
+		vault: newVaultState(), pipes: newPipesState(), sso: newSSOState(), dsync: newDsyncState(), audit: newAuditState(), authz: newAuthzState(),
 	}
 }
 
