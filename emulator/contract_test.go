@@ -52,6 +52,10 @@ var contractExceptions = []contractException{
 		Reason: "an out-of-range limit (the spec's own maximum is 100) gets the 422 invalid_request_parameters every WorkOS list answers; the spec documents it for the other lists but not this one"},
 	{Op: "GET /user_management/users/{userlandUserId}/auth_factors", Status: 404, Match: "does not exist",
 		Reason: "an unknown user id is a 404 entity_not_found, as on every other /user_management/users/{id}/... operation; the spec lists only 200 and 422 here"},
+	{Op: "POST /user_management/authenticate", Status: 403, Match: "value must be 'radar_sms_sign_in_challenge' at $.code",
+		Reason: "a Radar challenge is answered with the codes the SDKs handle (radar_email_challenge with radar_challenge_id, radar_sms_challenge: @workos-inc/node 11's AuthenticationException); the spec lists older names (radar_challenge, radar_sms_sign_in_challenge)"},
+	{Op: "POST /user_management/radar_challenges", Status: 400, Match: "does not exist",
+		Reason: "the spec lists only the 201, but a pending authentication token that is unknown, expired or another user's must be refused, with the invalid_pending_authentication_token the authenticate grants use"},
 	{Op: "GET /user_management/authorize", Status: 400, Match: "does not exist",
 		Reason: "the spec documents only the redirect, but an unknown client_id cannot be redirected anywhere safe, so the service must answer it with an error of its own"},
 }
@@ -318,6 +322,9 @@ users: [{email: new@example.com, email_verified: true, password: pw}]
 		run  func(*testing.T, *contractRun)
 	}{
 		{"events and webhooks", contractEvents},
+		{"user management extras", contractUMExtras},
+		{"radar", contractRadar},
+		{"agents", contractAgents},
 	} {
 		area.run(t, run)
 	}

@@ -1,12 +1,14 @@
 package emulator
 
 import (
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/agents"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/apikeys"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/authorization"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/control"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/oauth"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/radar"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/usermgmt"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
@@ -33,6 +35,8 @@ func (s *Server) routeTable() []web.Route {
 		authorization.Routes,
 		apikeys.Routes,
 		events.Routes,
+		radar.Routes,
+		agents.Routes,
 	} {
 		table = append(table, area(s.env)...)
 	}
@@ -40,6 +44,8 @@ func (s *Server) routeTable() []web.Route {
 	if !s.cfg.DisableControl {
 		table = append(table, control.Routes(s.env,
 			events.ControlRoutes(s.env, s.webhooks),
+			radar.ControlRoutes(s.env),
+			agents.ControlRoutes(s.env),
 		)...)
 	}
 	return table

@@ -146,6 +146,7 @@ type Code struct {
 	Email     string  `json:"email"`
 	UserID    string  `json:"user_id,omitempty"`
 	Code      string  `json:"code,omitempty"`
+	Phone     string  `json:"phone_number,omitempty"`
 	Token     string  `json:"token,omitempty"`
 	Link      string  `json:"link,omitempty"`
 	CreatedAt string  `json:"created_at"`

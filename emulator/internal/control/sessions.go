@@ -112,6 +112,7 @@ type Code struct {
 	Email     string  `json:"email"`
 	UserID    string  `json:"user_id,omitempty"`
 	Code      string  `json:"code,omitempty"`
+	Phone     string  `json:"phone_number,omitempty"`
 	Token     string  `json:"token,omitempty"`
 	Link      string  `json:"link,omitempty"`
 	CreatedAt string  `json:"created_at"`
@@ -125,7 +126,7 @@ func Codes(st *store.Store, email, kind string) []Code {
 	out := []Code{}
 	_ = st.Read(func(tx *store.Tx) error {
 		for _, e := range tx.Outbox(email, kind) {
-			out = append(out, Code{ID: e.ID, Kind: e.Kind, Email: e.Email, UserID: e.UserID, Code: e.Code, Token: e.Token,
+			out = append(out, Code{ID: e.ID, Kind: e.Kind, Email: e.Email, UserID: e.UserID, Code: e.Code, Phone: e.Phone, Token: e.Token,
 				Link: e.Link, CreatedAt: wire.Time(e.CreatedAt), ExpiresAt: wire.Time(e.ExpiresAt), UsedAt: wire.TimePtr(e.UsedAt)})
 		}
 		return nil

@@ -13,11 +13,17 @@ func passwordGrant(r tokenRequest) error {
 	if err := r.b.Required("email", "password"); err != nil {
 		return err
 	}
+	radar, err := r.radarGate(r.b.Param("email"), "Password")
+	if err != nil {
+		return err
+	}
 	id := checkPassword(r.st, r.b.Param("email"), r.b.Param("password"))
 	if id == "" {
 		return web.APIError(http.StatusBadRequest, web.CodeInvalidCredentials, "Invalid credentials.")
 	}
-	return r.signIn(store.Attempt{UserID: id, Method: "Password"})
+	a := store.Attempt{UserID: id, Method: "Password"}
+	withRadar(&a, radar)
+	return r.signIn(a)
 }
 
 // checkPassword is the id of the user email names when pw is their

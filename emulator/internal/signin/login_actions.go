@@ -39,6 +39,7 @@ func (e *engine) loginSubmit(c echo.Context) error {
 		if f, err := flowFor(tx, form.Param("flow")); err != nil {
 			out.err = err
 		} else {
+			f.IP, f.UserAgent = c.RealIP(), c.Request().UserAgent()
 			out = loginAction(tx, f, &form, passwordUser)
 		}
 		return nil
@@ -67,24 +68,34 @@ func SendMagicAuth(tx *store.Tx, email string) *store.OutboxEntry {
 func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, passwordUser string) outcome {
 	again := func(step, msg string) outcome { return outcome{page: page(tx, f, step, msg)} }
 	switch form.Param("action") {
-	case "verify_email", "mfa", "mfa_enroll", "organization":
+	case "verify_email", "mfa", "mfa_enroll", "organization", "radar":
 		if f.Attempt == nil { // a later step of a sign-in that has not happened
 			return again("sign-in", "")
 		}
 	}
 	switch form.Param("action") {
 	case "password":
+		f.LoginHint = form.Param("email")
+		radar, blocked := hostedRadar(tx, f, form.Param("email"), "Password", "sign-in", "sign-in")
+		if blocked != nil {
+			return *blocked
+		}
 		if passwordUser == "" {
-			f.LoginHint = form.Param("email")
 			return again("sign-in", "Incorrect email or password.")
 		}
 		signInFlow(f, passwordUser, "Password")
+		withRadar(f.Attempt, radar)
 	case "continue":
 		u := tx.User(form.Param("user_id"))
 		if u == nil {
 			return again("sign-in", "That user no longer exists.")
 		}
+		radar, blocked := hostedRadar(tx, f, u.Email, "Password", "sign-in", "sign-in")
+		if blocked != nil {
+			return *blocked
+		}
 		signInFlow(f, u.ID, "Password")
+		withRadar(f.Attempt, radar)
 	case "signup":
 		email, pw := strings.TrimSpace(form.Param("email")), form.Param("password")
 		f.LoginHint = email
@@ -98,9 +109,14 @@ func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, passwordUser 
 		case tx.UserByEmail(email) != nil:
 			return again("sign-up", "An account with this email already exists: sign in instead.")
 		}
+		radar, blocked := hostedRadar(tx, f, email, "Password", "sign-up", "sign-up")
+		if blocked != nil {
+			return *blocked
+		}
 		u := tx.NewUser(email)
 		u.FirstName, u.LastName, u.Password = form.Param("first_name"), form.Param("last_name"), []byte(pw)
 		signInFlow(f, u.ID, "Password")
+		withRadar(f.Attempt, radar)
 	case "magic_send":
 		email := strings.TrimSpace(form.Param("email"))
 		if !PlausibleEmail(email) {
@@ -110,12 +126,22 @@ func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, passwordUser 
 		f.MagicEmail = email
 		return again("magic", "")
 	case "magic_verify":
+		radar, blocked := hostedRadar(tx, f, f.MagicEmail, "MagicAuth", "sign-in", "magic")
+		if blocked != nil {
+			return *blocked
+		}
 		userID, err := RedeemMagicCode(tx, f.MagicEmail, form.Param("code"))
 		if err != nil {
 			return again("magic", web.Text(err))
 		}
 		signInFlow(f, userID, "MagicAuth")
 		f.Attempt.EmailVerified = true
+		withRadar(f.Attempt, radar)
+	case "radar":
+		if ce := tx.Redeem(tx.OutboxEntry(f.RadarChallengeID, store.KindRadarChallenge), form.Param("code")); ce != "" {
+			return again("radar", web.Text(CodeError(ce)))
+		}
+		f.Attempt.Radar, f.Attempt.RadarChallenge = "", true
 	case "verify_email":
 		if ce := tx.Redeem(tx.OutboxEntry(f.EmailCodeID, store.KindEmailVerification), form.Param("code")); ce != "" {
 			return again("verify-email", web.Text(CodeError(ce)))
@@ -180,6 +206,12 @@ func advance(tx *store.Tx, f *store.LoginFlow, errMsg string) outcome {
 		return outcome{redirectTo: withQuery(f.RedirectURI, "error", "organization_invalid", "error_description", web.Text(err), "state", f.State)}
 	}
 	switch step {
+	case store.StepRadarChallenge:
+		// The hosted page always challenges by e-mail.
+		if f.RadarChallengeID == "" {
+			f.RadarChallengeID = radarChallengeCreated(tx, tx.User(f.Attempt.UserID)).ID
+		}
+		return outcome{page: page(tx, f, "radar", errMsg)}
 	case store.StepVerifyEmail:
 		if f.EmailCodeID == "" {
 			f.EmailCodeID = tx.SendCode(store.KindEmailVerification, "email_verification_", tx.User(f.Attempt.UserID)).ID

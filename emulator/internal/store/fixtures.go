@@ -227,7 +227,11 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 			Roles: append([]string(nil), m.RoleSlugs()...), Status: m.Status, CreatedAt: now, UpdatedAt: now})
 	}
 	// The sections of the rest of WorkOS, one call per area.
+	tx.seedAllowlists(set.Environment)
 	if err := tx.seedWebhookEndpoints(set.WebhookEndpoints); err != nil {
+		return err
+	}
+	if err := tx.seedAgentRegistrations(set.AgentRegistrations); err != nil {
 		return err
 	}
 	return nil

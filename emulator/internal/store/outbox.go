@@ -33,6 +33,7 @@ type OutboxEntry struct {
 	UserID    string
 	Email     string
 	Code      string // six digits, for codes
+	Phone     string // the number an SMS code went to (Radar)
 	Token     string // for links
 	Link      string
 	CreatedAt time.Time

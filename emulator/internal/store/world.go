@@ -79,6 +79,13 @@ type World struct {
 	webhooks  webhooks
 	delivered deliveries
 
+	// allow is the redirect URIs and CORS origins the API manages.
+	allow allowlists
+	// radar is the Radar attempts, lists and control-plane switch.
+	radar radarState
+	// agents is the agent registrations, their claims and credentials.
+	agents agentsState
+
 	// createdAt is when the world was built.
 	createdAt time.Time
 	// evictions schedules expired records for removal (see evict.go).
@@ -110,6 +117,7 @@ func newWorld(cfg *Config, ring *keys.Ring, now time.Time) *World {
 		orgAPIKeys: map[string]*OrgAPIKey{},
 		seqByID:    map[string]uint64{}, touchedUsers: map[string]bool{},
 		events: newEventLog(), webhooks: newWebhooks(), delivered: newDeliveries(),
+		allow: newAllowlists(), radar: newRadarState(), agents: newAgentsState(),
 	}
 }
 
