@@ -87,6 +87,7 @@ func (a *api) sendSMSChallenge(c echo.Context) error {
 				"The pending authentication token is invalid, expired, another user's, or not waiting for a Radar challenge.")
 		}
 		e := tx.SendRadarSMS(u, phone)
+		p.RadarChallengeID = e.ID // the sign-in's grant may omit verification_id
 		return wire.Object{{"verification_id", e.ID}, {"phone_number", e.Phone}}, nil
 	})
 }

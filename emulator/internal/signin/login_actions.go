@@ -141,7 +141,8 @@ func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, passwordUser 
 		if ce := tx.Redeem(tx.OutboxEntry(f.RadarChallengeID, store.KindRadarChallenge), form.Param("code")); ce != "" {
 			return again("radar", web.Text(CodeError(ce)))
 		}
-		f.Attempt.Radar, f.Attempt.RadarChallenge = "", true
+		f.Attempt.Radar = ""
+		tx.RadarChallengePassed(f.Attempt.RadarAttemptID)
 	case "verify_email":
 		if ce := tx.Redeem(tx.OutboxEntry(f.EmailCodeID, store.KindEmailVerification), form.Param("code")); ce != "" {
 			return again("verify-email", web.Text(CodeError(ce)))

@@ -152,7 +152,7 @@ func newSession(tx *store.Tx, a store.Attempt) *store.Session {
 	}
 	tx.DropPendingOf(a.UserID)
 	if a.RadarAttemptID != "" {
-		tx.RadarSucceeded(a.RadarAttemptID, a.RadarChallenge)
+		tx.RadarSucceeded(a.RadarAttemptID)
 	}
 	return ss
 }

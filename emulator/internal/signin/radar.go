@@ -143,7 +143,8 @@ func radarEmailGrant(r tokenRequest) error {
 			if ce := tx.Redeem(tx.OutboxEntry(pa.RadarChallengeID, store.KindRadarChallenge), r.b.Param("code")); ce != "" {
 				return CodeError(ce)
 			}
-			a.Radar, a.RadarChallenge = "", true
+			a.Radar = ""
+			tx.RadarChallengePassed(a.RadarAttemptID)
 			return nil
 		})
 }
@@ -151,7 +152,7 @@ func radarEmailGrant(r tokenRequest) error {
 // radarSMSGrant completes a sign-in interrupted by a Radar SMS challenge,
 // with the code texted by POST /user_management/radar_challenges: the
 // verification named by verification_id (with its phone_number), or the
-// user's newest one.
+// newest one texted for this sign-in.
 func radarSMSGrant(r tokenRequest) error {
 	if err := r.b.Required("code", "pending_authentication_token"); err != nil {
 		return err
@@ -167,13 +168,14 @@ func radarSMSGrant(r tokenRequest) error {
 				if e == nil || e.UserID != pa.Attempt.UserID || e.Phone != r.b.Param("phone_number") {
 					return CodeError(store.CodeInvalid)
 				}
-			} else if e = tx.LatestOutboxOf(store.KindRadarSMS, pa.Attempt.UserID); e == nil {
+			} else if e = tx.OutboxEntry(pa.RadarChallengeID, store.KindRadarSMS); e == nil {
 				return web.APIError(http.StatusBadRequest, "verification_id_required", "No SMS code was sent for this sign-in: send one with POST /user_management/radar_challenges.")
 			}
 			if ce := tx.Redeem(e, r.b.Param("code")); ce != "" {
 				return CodeError(ce)
 			}
-			a.Radar, a.RadarChallenge = "", true
+			a.Radar = ""
+			tx.RadarChallengePassed(a.RadarAttemptID)
 			return nil
 		})
 }

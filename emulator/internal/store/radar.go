@@ -245,14 +245,17 @@ func (tx *Tx) RadarAttempt(id string) *RadarAttempt { return tx.w.radar.byID[id]
 // index: do not change it.
 func (tx *Tx) RadarAttempts() []*RadarAttempt { return tx.w.radar.attempts }
 
-// RadarSucceeded records that an attempt's sign-in (and its challenge, if
-// it had one) completed.
-func (tx *Tx) RadarSucceeded(id string, challenge bool) {
+// RadarSucceeded records that an attempt's sign-in completed.
+func (tx *Tx) RadarSucceeded(id string) {
 	if a := tx.RadarAttempt(id); a != nil {
 		a.AttemptStatus, a.UpdatedAt = "success", tx.now
-		if challenge {
-			a.ChallengeStatus = "success"
-		}
+	}
+}
+
+// RadarChallengePassed records that an attempt's challenge was passed.
+func (tx *Tx) RadarChallengePassed(id string) {
+	if a := tx.RadarAttempt(id); a != nil {
+		a.ChallengeStatus, a.UpdatedAt = "success", tx.now
 	}
 }
 

@@ -19,7 +19,6 @@ type Attempt struct {
 	// or sms; "" for none); RadarAttemptID is the attempt Radar recorded.
 	Radar          string
 	RadarAttemptID string
-	RadarChallenge bool // a Radar challenge was passed
 }
 
 // Step is what a sign-in needs next.
@@ -111,7 +110,8 @@ type PendingAuth struct {
 	ExpiresAt time.Time
 	// EmailVerificationID is the code sent for an e-mail verification step.
 	EmailVerificationID string
-	// RadarChallengeID is the Radar challenge e-mailed for a Radar step.
+	// RadarChallengeID is the Radar challenge e-mailed for a Radar step,
+	// or the newest SMS verification texted for it.
 	RadarChallengeID string
 }
 
