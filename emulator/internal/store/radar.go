@@ -2,6 +2,7 @@ package store
 
 import (
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -86,6 +87,9 @@ type RadarSwitch struct {
 }
 
 type radarState struct {
+	// assessed counts assessments: attempt ids derive from it (see
+	// AssessRadar).
+	assessed uint64
 	attempts []*RadarAttempt
 	byID     map[string]*RadarAttempt
 	// lists are the allow and block lists: "type/action" -> normalized entries.
@@ -205,7 +209,12 @@ func (tx *Tx) listMatch(in RadarInput, action string) string {
 // API, radar_auth_attempt_ for sign-ins).
 func (tx *Tx) AssessRadar(in RadarInput, idPrefix string) *RadarAttempt {
 	r := &tx.w.radar
-	a := &RadarAttempt{RadarInput: in, ID: tx.NewID(idPrefix), Verdict: RadarAllow,
+	// The id derives from a count instead of drawing from the seeded
+	// stream: recording every sign-in must not shift the ids and tokens a
+	// scenario got before Radar existed.
+	r.assessed++
+	id := idPrefix + deriveULID("radar_attempt/"+strconv.FormatUint(r.assessed, 10), tx.now)
+	a := &RadarAttempt{RadarInput: in, ID: id, Verdict: RadarAllow,
 		Reason: "No Radar control was triggered.", CreatedAt: tx.now, UpdatedAt: tx.now}
 	switch {
 	case tx.listMatch(in, "allow") != "":
