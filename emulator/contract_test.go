@@ -61,6 +61,10 @@ var contractExceptions = []contractException{
 		Reason: "an unknown object id is a 404, as on every other /vault/v1/kv/{id} operation (the SDK throws its NotFoundException); the spec lists only 201, 400 and 409 for the update"},
 	{Op: "DELETE /directories/{id}", Status: 404, Match: "does not exist",
 		Reason: "an unknown directory id is a 404 entity_not_found, as GET /directories/{id} documents; the spec lists only 200, 202 and 403 for the delete"},
+	{Op: "POST /user_management/authenticate", Status: 403, Match: "value must be 'radar_sms_sign_in_challenge' at $.code",
+		Reason: "a Radar challenge is answered with the codes the SDKs handle (radar_email_challenge with radar_challenge_id, radar_sms_challenge: @workos-inc/node 11's AuthenticationException); the spec lists older names (radar_challenge, radar_sms_sign_in_challenge)"},
+	{Op: "POST /user_management/radar_challenges", Status: 400, Match: "does not exist",
+		Reason: "the spec lists only the 201, but a pending authentication token that is unknown, expired or another user's must be refused, with the invalid_pending_authentication_token the authenticate grants use"},
 	{Op: "GET /user_management/authorize", Status: 400, Match: "does not exist",
 		Reason: "the spec documents only the redirect, but an unknown client_id cannot be redirected anywhere safe, so the service must answer it with an error of its own"},
 	{Op: "GET /sso/authorize", Status: 400, Match: "does not exist",
@@ -344,6 +348,9 @@ users: [{email: new@example.com, email_verified: true, password: pw}]
 		{"directory sync", contractDirectorySync},
 		{"audit logs", contractAuditLogs},
 		{"authorization", contractAuthorization},
+		{"user management extras", contractUMExtras},
+		{"radar", contractRadar},
+		{"agents", contractAgents},
 	} {
 		area.run(t, run)
 	}

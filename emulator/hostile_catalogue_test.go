@@ -66,6 +66,10 @@ func hostileParam(route, prev, name string) string {
 		return emutest.AcmeID
 	case "permission":
 		return "users:read"
+	case "type":
+		return "ip_address"
+	case "action":
+		return "block"
 	case "slug":
 		if strings.HasPrefix(route, "/authorization/permissions") {
 			return "users:read"
@@ -156,6 +160,19 @@ var hostileGood = map[string]map[string]any{
 	"POST /user_management/invitations":                              {"email": "invitee@example.com", "organization_id": emutest.AcmeID},
 	"POST /api_keys/validations":                                     {"value": "sk_org_hostile"},
 	"PUT /user_management/jwt_template":                              {"content": `{"tier":"gold"}`},
+	"POST /user_management/users/:id/email_change/send":              {"new_email": "alice.hostile@example.com"},
+	"POST /user_management/users/:id/email_change/confirm":           {"code": "123456"},
+	"POST /user_management/redirect_uris":                            {"uri": "https://hostile.example.com/callback"},
+	"POST /user_management/cors_origins":                             {"origin": "https://hostile.example.com"},
+	"POST /authkit/oauth2/complete":                                  {"external_auth_id": "ext_auth_" + hostileULID, "user": map[string]any{"id": "ext-hostile", "email": "hostile@example.com"}},
+	"POST /radar/attempts":                                           {"ip_address": "198.51.100.1", "user_agent": "ua", "email": "alice@example.com", "auth_method": "Password", "action": "sign-in"},
+	"PUT /radar/attempts/:id":                                        {"attempt_status": "success"},
+	"POST /radar/lists/:type/:action":                                {"entry": "198.51.100.1"},
+	"DELETE /radar/lists/:type/:action":                              {"entry": "198.51.100.1"},
+	"POST /user_management/radar_challenges":                         {"user_id": emutest.AliceID, "pending_authentication_token": "hostilePending", "phone_number": "+15555550123"},
+	"PATCH /agents/claims/attempts":                                  {"type": "link_external_user", "claim_attempt_token": "cla_tkn_hostile", "user": map[string]any{"email": "alice@example.com", "external_id": "ext-alice"}},
+	"POST /agents/credentials/validate":                              {"type": "api_key", "credential": "sk_agent_hostile"},
+	"POST /_emulator/radar":                                          {"verdict": "challenge", "count": 1},
 	"POST /_emulator/reset":                                          {"keep_clock": true},
 	"POST /_emulator/clock":                                          {"advance": "1s"},
 	"POST /_emulator/tokens":                                         {"user_id": emutest.AliceID},

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/agents"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/apikeys"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/auditlogs"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/authorization"
@@ -14,6 +15,7 @@ import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/pipes"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/portal"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/radar"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/sso"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/usermgmt"
@@ -53,6 +55,8 @@ func (s *Server) routeTable() []web.Route {
 		mfa.Routes,
 		directorysync.Routes,
 		auditlogs.Routes,
+		radar.Routes,
+		agents.Routes,
 	} {
 		table = append(table, area(s.env)...)
 	}
@@ -64,6 +68,8 @@ func (s *Server) routeTable() []web.Route {
 			sso.ControlRoutes(s.env),
 			organizations.ControlRoutes(s.env),
 			directorysync.ControlRoutes(s.env),
+			radar.ControlRoutes(s.env),
+			agents.ControlRoutes(s.env),
 		)...)
 	}
 	return table

@@ -117,6 +117,16 @@ func TestEveryTestkitCall(t *testing.T) {
 	em.DeleteDirectoryGroup(t, dir, g.ID)
 	em.DeprovisionDirectoryUser(t, dir, du.ID)
 
+	em.RadarChallengeNext(t, 1)
+	em.RadarBlockNext(t, 2)
+	em.SetRadar(t, emulator.RadarSwitch{Verdict: "challenge", Challenge: "sms", Count: 1})
+	body := `{"grant_type":"password","client_id":"` + em.ClientID() + `","client_secret":"` + em.APIKey() + `","email":"alice@example.com","password":"wonderland"}`
+	resp, _ = em.HTTPClient().Post(em.URL()+"/user_management/authenticate", "application/json", strings.NewReader(body))
+	resp.Body.Close()
+	if resp.StatusCode != 403 || len(em.RadarAttempts("alice@example.com")) != 1 {
+		t.Fatal("SetRadar")
+	}
+	em.ClearRadar()
 	em.Reset(t)
 	em.CheckActive(t, em.Session(t, s.ID).RefreshToken)
 	if !em.Clock().Now().Equal(t0) {

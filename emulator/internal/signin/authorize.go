@@ -42,8 +42,10 @@ func (e *engine) authorizeUM(c echo.Context) error {
 	if redirectURI == "" {
 		return web.APIError(http.StatusBadRequest, web.CodeInvalidRequest, "redirect_uri is required.")
 	}
-	if !RedirectAllowed(redirectURI, cfg.RedirectURIs) {
-		return web.APIError(http.StatusBadRequest, web.CodeInvalidRequest, fmt.Sprintf("redirect_uri %q is not an allowed redirect URI of this environment (environment.redirect_uris).", web.Printable(redirectURI)))
+	var allowed bool
+	_ = st.Read(func(tx *store.Tx) error { allowed = RedirectAllowed(redirectURI, tx.AllowedRedirectURIs()); return nil })
+	if !allowed {
+		return web.APIError(http.StatusBadRequest, web.CodeInvalidRequest, fmt.Sprintf("redirect_uri %q is not an allowed redirect URI of this environment (environment.redirect_uris, /user_management/redirect_uris).", web.Printable(redirectURI)))
 	}
 	fail := func(code, desc string) error { return authorizeError(c, redirectURI, state, code, desc) }
 	if rt := q.Get("response_type"); rt != "code" {
@@ -218,6 +220,11 @@ func (e *engine) startFlow(c echo.Context, st *store.Store, f *store.LoginFlow, 
 	_ = st.Write(func(tx *store.Tx) error {
 		f.ID, f.CSRF = tx.Token(24), tx.Token(32)
 		f.ExpiresAt = tx.Now().Add(flowTTL)
+		f.IP, f.UserAgent = c.RealIP(), c.Request().UserAgent()
+		if f.Surface == store.SurfaceConnect && tx.Config().ConnectLoginURI != "" {
+			out = outcome{redirectTo: externalLogin(tx, f)}
+			return nil
+		}
 		out = outcome{redirectTo: addFlow(tx, f)}
 		if tx.Config().AutoLogin || q.Get("auto_login") == "true" {
 			// An e-mail of an SSO domain signs in at its identity provider,
@@ -228,7 +235,13 @@ func (e *engine) startFlow(c echo.Context, st *store.Store, f *store.LoginFlow, 
 				return nil
 			}
 			if hinted := tx.UserByEmail(f.LoginHint); hinted != nil && f.LoginHint != "" {
+				radar, blocked := hostedRadar(tx, f, hinted.Email, "Password", "sign-in", "sign-in")
+				if blocked != nil {
+					out = *blocked
+					return nil
+				}
 				signInFlow(f, hinted.ID, "Password")
+				withRadar(f.Attempt, radar)
 				out = advance(tx, f, "")
 			}
 		}

@@ -42,8 +42,12 @@ func magicAuthGrant(r tokenRequest) error {
 	if err := r.b.Required("code", "email"); err != nil {
 		return err
 	}
+	radar, err := r.radarGate(r.b.Param("email"), "MagicAuth")
+	if err != nil {
+		return err
+	}
 	var userID string
-	err := r.st.Write(func(tx *store.Tx) error {
+	err = r.st.Write(func(tx *store.Tx) error {
 		var err error
 		userID, err = RedeemMagicCode(tx, r.b.Param("email"), r.b.Param("code"))
 		if err != nil {
@@ -58,7 +62,9 @@ func magicAuthGrant(r tokenRequest) error {
 	if err != nil {
 		return err
 	}
-	return r.signIn(store.Attempt{UserID: userID, Method: "MagicAuth", EmailVerified: true, Verified: "magic_auth"})
+	a := store.Attempt{UserID: userID, Method: "MagicAuth", EmailVerified: true, Verified: "magic_auth"}
+	withRadar(&a, radar)
+	return r.signIn(a)
 }
 
 // continuePending applies the step a pending sign-in waits for (reasons)

@@ -13,6 +13,10 @@ func passwordGrant(r tokenRequest) error {
 	if err := r.b.Required("email", "password"); err != nil {
 		return err
 	}
+	radar, err := r.radarGate(r.b.Param("email"), "Password")
+	if err != nil {
+		return err
+	}
 	email := r.b.Param("email")
 	id, known := checkPassword(r.st, email, r.b.Param("password"))
 	if id == "" {
@@ -23,7 +27,9 @@ func passwordGrant(r tokenRequest) error {
 		})
 		return err
 	}
-	return r.signIn(store.Attempt{UserID: id, Method: "Password", Verified: "password"})
+	a := store.Attempt{UserID: id, Method: "Password", Verified: "password"}
+	withRadar(&a, radar)
+	return r.signIn(a)
 }
 
 // checkPassword is the id of the user email names when pw is their

@@ -56,6 +56,7 @@ func (e *engine) loginSubmit(c echo.Context) error {
 			r := &store.IdPRequest{FlowID: f.ID, IP: c.RealIP(), UserAgent: c.Request().UserAgent()}
 			out = beginIdP(tx, r, conn, false)
 		default:
+			f.IP, f.UserAgent = c.RealIP(), c.Request().UserAgent()
 			out = loginAction(tx, f, &form, pw, browserUser(c))
 		}
 		return nil
@@ -97,28 +98,38 @@ type passwordCheck struct{ userID, known string }
 func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, pw passwordCheck, who endUser) outcome {
 	again := func(step, msg string) outcome { return outcome{page: page(tx, f, step, msg)} }
 	switch form.Param("action") {
-	case "verify_email", "mfa", "mfa_enroll", "organization":
+	case "verify_email", "mfa", "mfa_enroll", "organization", "radar":
 		if f.Attempt == nil { // a later step of a sign-in that has not happened
 			return again("sign-in", "")
 		}
 	}
 	switch form.Param("action") {
 	case "password":
+		f.LoginHint = form.Param("email")
+		radar, blocked := hostedRadar(tx, f, form.Param("email"), "Password", "sign-in", "sign-in")
+		if blocked != nil {
+			return *blocked
+		}
 		if pw.userID == "" {
-			f.LoginHint = form.Param("email")
 			authenticated(tx, "password", who, pw.known, form.Param("email"),
 				web.APIError(http.StatusBadRequest, web.CodeInvalidCredentials, "Invalid credentials."))
 			return again("sign-in", "Incorrect email or password.")
 		}
 		authenticated(tx, "password", who, pw.userID, "", nil)
 		signInFlow(f, pw.userID, "Password")
+		withRadar(f.Attempt, radar)
 	case "continue":
 		u := tx.User(form.Param("user_id"))
 		if u == nil {
 			return again("sign-in", "That user no longer exists.")
 		}
+		radar, blocked := hostedRadar(tx, f, u.Email, "Password", "sign-in", "sign-in")
+		if blocked != nil {
+			return *blocked
+		}
 		authenticated(tx, "password", who, u.ID, "", nil)
 		signInFlow(f, u.ID, "Password")
+		withRadar(f.Attempt, radar)
 	case "signup":
 		email, password := strings.TrimSpace(form.Param("email")), form.Param("password")
 		f.LoginHint = email
@@ -132,11 +143,16 @@ func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, pw passwordCh
 		case tx.UserByEmail(email) != nil:
 			return again("sign-up", "An account with this email already exists: sign in instead.")
 		}
+		radar, blocked := hostedRadar(tx, f, email, "Password", "sign-up", "sign-up")
+		if blocked != nil {
+			return *blocked
+		}
 		u := tx.NewUserWith(email, func(u *store.User) {
 			u.FirstName, u.LastName, u.Password = form.Param("first_name"), form.Param("last_name"), []byte(password)
 		})
 		authenticated(tx, "password", who, u.ID, "", nil)
 		signInFlow(f, u.ID, "Password")
+		withRadar(f.Attempt, radar)
 	case "magic_send":
 		email := strings.TrimSpace(form.Param("email"))
 		if !PlausibleEmail(email) {
@@ -146,6 +162,10 @@ func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, pw passwordCh
 		f.MagicEmail = email
 		return again("magic", "")
 	case "magic_verify":
+		radar, blocked := hostedRadar(tx, f, f.MagicEmail, "MagicAuth", "sign-in", "magic")
+		if blocked != nil {
+			return *blocked
+		}
 		userID, err := RedeemMagicCode(tx, f.MagicEmail, form.Param("code"))
 		if err != nil {
 			var known string
@@ -158,6 +178,13 @@ func loginAction(tx *store.Tx, f *store.LoginFlow, form *web.Body, pw passwordCh
 		authenticated(tx, "magic_auth", who, userID, "", nil)
 		signInFlow(f, userID, "MagicAuth")
 		f.Attempt.EmailVerified = true
+		withRadar(f.Attempt, radar)
+	case "radar":
+		if ce := tx.Redeem(tx.OutboxEntry(f.RadarChallengeID, store.KindRadarChallenge), form.Param("code")); ce != "" {
+			return again("radar", web.Text(CodeError(ce)))
+		}
+		f.Attempt.Radar = ""
+		tx.RadarChallengePassed(f.Attempt.RadarAttemptID)
 	case "verify_email":
 		if ce := tx.Redeem(tx.OutboxEntry(f.EmailCodeID, store.KindEmailVerification), form.Param("code")); ce != "" {
 			authenticated(tx, "email_verification", who, f.Attempt.UserID, "", CodeError(ce))
@@ -230,6 +257,12 @@ func advance(tx *store.Tx, f *store.LoginFlow, errMsg string) outcome {
 		return outcome{redirectTo: withQuery(f.RedirectURI, "error", "organization_invalid", "error_description", web.Text(err), "state", f.State)}
 	}
 	switch step {
+	case store.StepRadarChallenge:
+		// The hosted page always challenges by e-mail.
+		if f.RadarChallengeID == "" {
+			f.RadarChallengeID = radarChallengeCreated(tx, tx.User(f.Attempt.UserID)).ID
+		}
+		return outcome{page: page(tx, f, "radar", errMsg)}
 	case store.StepVerifyEmail:
 		if f.EmailCodeID == "" {
 			f.EmailCodeID = tx.SendCode(store.KindEmailVerification, "email_verification_", tx.User(f.Attempt.UserID)).ID

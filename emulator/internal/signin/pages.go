@@ -151,6 +151,8 @@ func page(tx *store.Tx, f *store.LoginFlow, step, errMsg string) *pageData {
 		p.Title, p.Email = "Check your email", f.MagicEmail
 	case "verify-email":
 		p.Title = "Verify your email"
+	case "radar":
+		p.Title = "Confirm it is you"
 	case "mfa":
 		p.Title = "Two-factor authentication"
 	case "mfa-enroll":

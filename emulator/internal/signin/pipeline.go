@@ -24,6 +24,9 @@ func nextStep(tx *store.Tx, a *store.Attempt) (store.Step, error) {
 	if u == nil {
 		return store.StepDone, web.OAuthError(http.StatusBadRequest, web.CodeInvalidGrant, "The user no longer exists.")
 	}
+	if a.Radar != "" {
+		return store.StepRadarChallenge, nil
+	}
 	cfg := tx.Config()
 	if !u.EmailVerified && !a.EmailVerified && cfg.RequireEmailVerification {
 		return store.StepVerifyEmail, nil
@@ -60,6 +63,7 @@ func nextStep(tx *store.Tx, a *store.Attempt) (store.Step, error) {
 // and returns the authenticate response.
 func complete(ctx context.Context, st *store.Store, a store.Attempt) (wire.Object, error) {
 	var ss store.Session
+	var interrupted error
 	err := st.Write(func(tx *store.Tx) error {
 		if a.Verified != "" {
 			authenticated(tx, a.Verified, endUser{ip: a.IP, userAgent: a.UserAgent}, a.UserID, "", nil)
@@ -70,13 +74,19 @@ func complete(ctx context.Context, st *store.Store, a store.Attempt) (wire.Objec
 			return err
 		}
 		if step != store.StepDone {
-			return interruption(tx, a, step)
+			// The pending sign-in and the events of its interruption
+			// (radar.challenge_created) are kept: the transaction commits.
+			interrupted = interruption(tx, a, step)
+			return nil
 		}
 		ss = *newSession(tx, a)
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if interrupted != nil {
+		return nil, interrupted
 	}
 	out, err := sessionTokens(ctx, st, ss, a.Method)
 	if err == nil && a.OAuth != nil {
@@ -92,6 +102,8 @@ func interruption(tx *store.Tx, a store.Attempt, step store.Step) *web.Error {
 	tx.AddPending(p)
 	u := tx.User(a.UserID)
 	switch step {
+	case store.StepRadarChallenge:
+		return radarInterruption(tx, p, u)
 	case store.StepVerifyEmail:
 		ev := tx.SendCode(store.KindEmailVerification, "email_verification_", u)
 		p.EmailVerificationID = ev.ID
@@ -155,6 +167,9 @@ func newSession(tx *store.Tx, a store.Attempt) *store.Session {
 		tx.EmitUser("user.updated", u)
 	}
 	tx.DropPendingOf(a.UserID)
+	if a.RadarAttemptID != "" {
+		tx.RadarSucceeded(a.RadarAttemptID)
+	}
 	return ss
 }
 

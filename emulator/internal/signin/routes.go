@@ -36,9 +36,10 @@ func Routes(env web.Env) []web.Route {
 		web.R(http.MethodGet, idpPath, ak, web.Public, "the emulated identity provider's page (SSO connections, OAuth providers)", e.idpPage),
 		web.R(http.MethodPost, idpPath, ak, web.Public, "the emulated identity provider's actions: a profile, a typed identity, deny, error", e.idpSubmit),
 		web.R(http.MethodGet, "/user_management/authorize", api, web.Public, "start a hosted sign-in (302 to the login page, or headless)", e.authorizeUM),
-		web.R(http.MethodPost, "/user_management/authenticate", api, web.Public, "every authenticate grant but Radar", e.authenticate),
+		web.R(http.MethodPost, "/user_management/authenticate", api, web.Public, "every authenticate grant (Radar challenges included; Radar assesses the first-factor ones)", e.authenticate),
 		web.R(http.MethodPost, "/user_management/authorize/device", api, web.Public, "device authorization for the environment client", e.authorizeDeviceUM),
 		web.R(http.MethodGet, "/user_management/sessions/logout", api, web.Public, "end a session, 302 to return_to", e.logout),
 		web.R(http.MethodPost, "/user_management/sessions/revoke", api, web.APIKey, "revoke a session", e.revokeSession),
+		web.R(http.MethodPost, "/authkit/oauth2/complete", api, web.APIKey, "Standalone Connect: hand the user signed in by the application's own login back to the /oauth2/authorize flow", e.completeExternalAuth),
 	}
 }

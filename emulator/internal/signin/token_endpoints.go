@@ -59,6 +59,8 @@ func (e *engine) grants() map[string]grant {
 		grantEmailVerification:          {authenticate: emailVerificationGrant, umSecret: true},
 		grantTOTP:                       {authenticate: totpGrant, umSecret: true},
 		grantOrgSelection:               {authenticate: orgSelectionGrant, umSecret: true},
+		grantRadarEmail:                 {authenticate: radarEmailGrant, umSecret: true},
+		grantRadarSMS:                   {authenticate: radarSMSGrant, umSecret: true},
 	}
 }
 

@@ -28,7 +28,7 @@ func (a *api) authorize(c echo.Context) error {
 		return web.APIError(http.StatusBadRequest, web.CodeInvalidClient, fmt.Sprintf("Unknown client_id %q: /sso/authorize takes the environment's client id.", web.Printable(clientID)))
 	case redirectURI == "":
 		return web.APIError(http.StatusBadRequest, web.CodeInvalidRequest, "redirect_uri is required.")
-	case !signin.RedirectAllowed(redirectURI, cfg.RedirectURIs):
+	case !redirectAllowed(st, redirectURI):
 		return web.APIError(http.StatusBadRequest, web.CodeInvalidRequest, fmt.Sprintf("redirect_uri %q is not an allowed redirect URI of this environment (environment.redirect_uris).", web.Printable(redirectURI)))
 	}
 	fail := func(code, desc string) error {
@@ -94,4 +94,12 @@ func (a *api) authorize(c echo.Context) error {
 		return fail(serr.Code, serr.Description)
 	}
 	return web.Redirect(c, to)
+}
+
+// redirectAllowed checks a redirect URI against the environment's list
+// (which the redirect URI API changes at run time).
+func redirectAllowed(st *store.Store, uri string) bool {
+	var allowed []string
+	_ = st.Read(func(tx *store.Tx) error { allowed = tx.AllowedRedirectURIs(); return nil })
+	return signin.RedirectAllowed(uri, allowed)
 }

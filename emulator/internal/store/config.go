@@ -26,16 +26,11 @@ type Config struct {
 	PublicURL string
 	AccessTTL time.Duration
 	CodeTTL   time.Duration
-	// RedirectURIs are the allowed redirect URIs of /user_management/authorize.
-	RedirectURIs []string
 	// LogoutRedirectURIs are the allowed return_to of a logout.
 	LogoutRedirectURIs []string
-	// CORSOrigins are the browser origins allowed to call the API; none
-	// means any localhost origin.
-	CORSOrigins       []string
-	AutoLogin         bool
-	SessionMaxLength  time.Duration
-	InactivityTimeout time.Duration
+	AutoLogin          bool
+	SessionMaxLength   time.Duration
+	InactivityTimeout  time.Duration
 	// RequireEmailVerification interrupts sign-ins of unverified users.
 	RequireEmailVerification bool
 	// RequireMFA interrupts sign-ins of users without a factor.
@@ -44,6 +39,9 @@ type Config struct {
 	DefaultRole string
 	// EventLogSize caps the event log.
 	EventLogSize int
+	// ConnectLoginURI is the application's own login page (Standalone
+	// Connect); empty: Connect flows use the hosted login page.
+	ConnectLoginURI string
 }
 
 // Overrides are what the server's configuration sets over the fixture's
@@ -57,7 +55,7 @@ type Overrides struct {
 func ResolveConfig(set *fixtures.Set, o Overrides) (*Config, error) {
 	fe := set.Environment
 	c := &Config{ClientID: fe.ClientID, AutoLogin: fe.AutoLogin,
-		RedirectURIs: fe.RedirectURIs, LogoutRedirectURIs: fe.LogoutRedirectURIs, CORSOrigins: fe.CORSOrigins}
+		LogoutRedirectURIs: fe.LogoutRedirectURIs}
 	for _, k := range fe.APIKeys {
 		c.APIKeys = append(c.APIKeys, []byte(k))
 	}
@@ -75,6 +73,7 @@ func ResolveConfig(set *fixtures.Set, o Overrides) (*Config, error) {
 	c.RequireMFA = fe.RequireMFA
 	c.DefaultRole = fe.DefaultRole
 	c.EventLogSize = cmp.Or(fe.EventLogSize, MaxEvents)
+	c.ConnectLoginURI = fe.ConnectLoginURI
 	return c, nil
 }
 

@@ -245,6 +245,7 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 			Roles: append([]string(nil), m.RoleSlugs()...), Status: m.Status, CreatedAt: mc, UpdatedAt: at(m.UpdatedAt, mc)})
 	}
 	// The sections of the rest of WorkOS, one call per area.
+	tx.seedAllowlists(set.Environment)
 	if err := tx.seedWebhookEndpoints(set.WebhookEndpoints); err != nil {
 		return err
 	}
@@ -270,6 +271,9 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		return err
 	}
 	if err := tx.seedAuthorization(set); err != nil {
+		return err
+	}
+	if err := tx.seedAgentRegistrations(set.AgentRegistrations); err != nil {
 		return err
 	}
 	return nil

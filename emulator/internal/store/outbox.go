@@ -32,7 +32,7 @@ type OutboxEntry struct {
 	Kind      string
 	UserID    string
 	Email     string
-	Phone     string // for SMS codes (KindSMS)
+	Phone     string // the number an SMS code went to (MFA and Radar challenges)
 	Code      string // six digits, for codes
 	Token     string // for links
 	Link      string

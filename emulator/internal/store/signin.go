@@ -24,6 +24,10 @@ type Attempt struct {
 	// tokens, when the sign-in asked for them.
 	ConnectionID string
 	OAuth        *OAuthTokens
+	// Radar is the kind of Radar challenge the sign-in still owes (email
+	// or sms; "" for none); RadarAttemptID is the attempt Radar recorded.
+	Radar          string
+	RadarAttemptID string
 }
 
 // Step is what a sign-in needs next.
@@ -37,6 +41,9 @@ const (
 	StepMFAChallenge
 	StepMFAEnroll
 	StepChooseOrg
+	// StepRadarChallenge comes first of all: Radar challenges the first
+	// factor itself.
+	StepRadarChallenge
 )
 
 // Surface is which front door a hosted sign-in came through.
@@ -80,6 +87,13 @@ type LoginFlow struct {
 	EnrollSecret string
 	MagicEmail   string // magic code sent, waiting for it
 	Consented    bool
+	// RadarChallengeID is the Radar challenge e-mailed to the user.
+	RadarChallengeID string
+	// IP and UserAgent are the browser's, for Radar.
+	IP, UserAgent string
+	// ExternalAuth is set when the flow waits for the application's own
+	// login (Standalone Connect) to call POST /authkit/oauth2/complete.
+	ExternalAuth bool
 }
 
 // AuthCode is an authorization code: a finished sign-in waiting to be
@@ -105,6 +119,9 @@ type PendingAuth struct {
 	ExpiresAt time.Time
 	// EmailVerificationID is the code sent for an e-mail verification step.
 	EmailVerificationID string
+	// RadarChallengeID is the Radar challenge e-mailed for a Radar step,
+	// or the newest SMS verification texted for it.
+	RadarChallengeID string
 }
 
 // DeviceStatus is where a device authorization stands.

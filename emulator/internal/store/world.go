@@ -93,6 +93,13 @@ type World struct {
 	// assignments (authz_*.go).
 	authz authzState
 
+	// allow is the redirect URIs and CORS origins the API manages.
+	allow allowlists
+	// radar is the Radar attempts, lists and control-plane switch.
+	radar radarState
+	// agents is the agent registrations, their claims and credentials.
+	agents agentsState
+
 	// createdAt is when the world was built.
 	createdAt time.Time
 	// evictions schedules expired records for removal (see evict.go).
@@ -124,7 +131,7 @@ func newWorld(cfg *Config, ring *keys.Ring, now time.Time) *World {
 		apiKeys: newAPIKeys(), connect: newConnect(), flags: newFlags(),
 		seqByID: map[string]uint64{}, touchedUsers: map[string]bool{},
 		events: newEventLog(), webhooks: newWebhooks(), delivered: newDeliveries(),
-		vault: newVaultState(), pipes: newPipesState(), sso: newSSOState(), dsync: newDsyncState(), audit: newAuditState(), authz: newAuthzState(),
+		vault: newVaultState(), pipes: newPipesState(), sso: newSSOState(), dsync: newDsyncState(), audit: newAuditState(), authz: newAuthzState(), allow: newAllowlists(), radar: newRadarState(), agents: newAgentsState(),
 	}
 }
 

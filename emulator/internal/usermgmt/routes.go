@@ -19,7 +19,7 @@ type api struct{ env web.Env }
 func Routes(env web.Env) []web.Route {
 	a := &api{env: env}
 	const g, key = web.GroupAPI, web.APIKey
-	return []web.Route{
+	return append([]web.Route{
 		web.R(http.MethodGet, "/user_management/users", g, key, "list users (email, organization_id)", a.listUsers),
 		web.R(http.MethodPost, "/user_management/users", g, key, "create a user", a.createUser),
 		web.R(http.MethodGet, "/user_management/users/external_id/:external_id", g, key, "a user by external id", a.getUserByExternalID),
@@ -55,5 +55,5 @@ func Routes(env web.Env) []web.Route {
 		web.R(http.MethodPost, "/user_management/invitations/:id/resend", g, key, "resend an invitation", a.resendInvitation),
 		web.R(http.MethodGet, "/user_management/jwt_template", g, key, "the JWT template", a.getJWTTemplate),
 		web.R(http.MethodPut, "/user_management/jwt_template", g, key, "set the JWT template (custom claims)", a.putJWTTemplate),
-	}
+	}, a.extraRoutes()...)
 }

@@ -2,9 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
-	"slices"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,13 +9,15 @@ import (
 )
 
 // applyCORS lets browser SDKs (authkit-js) call the API from an allowed
-// origin: environment.cors_origins, or by default any http(s) origin on
-// localhost or 127.0.0.1. It answers preflights itself (done); the control
-// plane is not exposed to browsers.
-func applyCORS(c echo.Context, cfg *store.Config) (done bool, err error) {
+// origin: the world's CORS origins (seeded from environment.cors_origins,
+// managed at /user_management/cors_origins), or while there are none any
+// http(s) origin on localhost or 127.0.0.1. It answers preflights itself
+// (done); the control plane is not exposed to browsers. Requests without
+// an Origin header (every server-side call) cost nothing here.
+func applyCORS(c echo.Context, st *store.Store) (done bool, err error) {
 	r := c.Request()
 	origin := r.Header.Get(echo.HeaderOrigin)
-	if origin == "" || IsControl(r.URL.Path) || !originAllowed(cfg, origin) {
+	if origin == "" || IsControl(r.URL.Path) || !st.CORSAllowed(origin) {
 		return false, nil
 	}
 	h := c.Response().Header()
@@ -37,16 +36,4 @@ func applyCORS(c echo.Context, cfg *store.Config) (done bool, err error) {
 		return true, c.NoContent(http.StatusNoContent)
 	}
 	return false, nil
-}
-
-func originAllowed(cfg *store.Config, origin string) bool {
-	if len(cfg.CORSOrigins) > 0 {
-		return slices.Contains(cfg.CORSOrigins, strings.TrimRight(origin, "/"))
-	}
-	u, err := url.Parse(origin)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return false
-	}
-	h := u.Hostname()
-	return h == "localhost" || h == "127.0.0.1" || h == "::1"
 }

@@ -130,7 +130,7 @@ func guard(c echo.Context, st *store.Store, hosts *HostPolicy, next echo.Handler
 	if err := checkHost(c.Request(), hosts); err != nil {
 		return err
 	}
-	if done, err := applyCORS(c, st.Config()); done {
+	if done, err := applyCORS(c, st); done {
 		return err
 	}
 	if done, err := applyFault(c, st.Faults()); done {
