@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// TestJournalSlots: oversized requests are cut to their slot (and marked
-// truncated), the ring keeps the newest entries, and nothing is lost or
-// corrupted at the slot boundaries.
+// TestJournalSlots: oversized requests and responses are cut to their room
+// in the slot (and marked truncated), the ring keeps the newest entries,
+// and nothing is lost or corrupted at the slot and chunk boundaries.
 func TestJournalSlots(t *testing.T) {
 	j := &Journal{}
 	at := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
@@ -23,7 +23,15 @@ func TestJournalSlots(t *testing.T) {
 			header["X-Long"] = []string{long}
 			body = []byte(long)
 		}
-		j.Add(at, "req-"+strconv.Itoa(i), http.MethodPost, path, "i="+strconv.Itoa(i), header, body, 200+i%3, nil)
+		resp := JournalResponse{Header: map[string][]string{"X-Answer": {strconv.Itoa(i)}}, Body: []byte("answer-" + strconv.Itoa(i))}
+		if i%100 == 50 {
+			resp.Body = []byte(long)
+		}
+		resp.Size = len(resp.Body)
+		if i%100 == 70 {
+			resp.Size = 100_000 // the front door kept only the start
+		}
+		j.Add(at, "req-"+strconv.Itoa(i), http.MethodPost, path, "i="+strconv.Itoa(i), header, body, 200+i%3, resp, nil)
 	}
 	list, dropped := j.List(RequestFilter{})
 	if len(list) != journalCapacity || dropped != 5 {
@@ -35,10 +43,20 @@ func TestJournalSlots(t *testing.T) {
 			t.Fatalf("entry %d: %+v", k, e)
 		}
 		if i%100 == 0 {
-			if !e.Truncated || len(e.Path) > journalSlot {
-				t.Fatalf("oversized entry %d not cut: truncated=%v path %d bytes", i, e.Truncated, len(e.Path))
+			if !e.Truncated || len(e.Path) > requestRoom || e.RespTruncated || string(e.RespBody) != "answer-"+strconv.Itoa(i) {
+				t.Fatalf("oversized entry %d not cut: truncated=%v path %d bytes, response %q", i, e.Truncated, len(e.Path), e.RespBody)
 			}
 			continue
+		}
+		if i%100 == 50 {
+			if e.Truncated || !e.RespTruncated || len(e.RespBody) >= journalSlot-requestRoom || e.RespSize != 2*journalSlot ||
+				e.RespHeader["X-Answer"][0] != strconv.Itoa(i) || string(e.Body) != "body-"+strconv.Itoa(i) {
+				t.Fatalf("oversized response %d: truncated=%v/%v, %d bytes of %d", i, e.Truncated, e.RespTruncated, len(e.RespBody), e.RespSize)
+			}
+			continue
+		}
+		if (i%100 == 70) != e.RespTruncated || e.RespHeader["X-Answer"][0] != strconv.Itoa(i) || string(e.RespBody) != "answer-"+strconv.Itoa(i) {
+			t.Fatalf("entry %d response: %+v", i, e)
 		}
 		if e.Truncated || e.Header["X-Index"][0] != strconv.Itoa(i) || string(e.Body) != "body-"+strconv.Itoa(i) || e.RawQuery != "i="+strconv.Itoa(i) {
 			t.Fatalf("entry %d: %+v", i, e)

@@ -24,6 +24,8 @@ type RecordedRequest struct {
 	Body      string            `json:"body"`
 	Status    int               `json:"status"`
 	Truncated bool              `json:"truncated,omitempty"`
+	// Response is the answer the emulator gave.
+	Response RecordedResponse `json:"response"`
 }
 
 // Requests lists an environment's journal entries matching f, oldest
@@ -76,6 +78,7 @@ func redacted(e store.Recorded) RecordedRequest {
 	} else {
 		r.Body = redactBody(e.Body, ct)
 	}
+	r.Response = redactedResponse(e)
 	return r
 }
 
