@@ -306,7 +306,7 @@ var hostileInternal2xx = []string{"runtime error", "goroutine ", "invalid memory
 
 // hostileHTMLPage reports whether a path serves a hosted HTML page.
 func hostileHTMLPage(path string) bool {
-	return path == "/authkit/login" || path == "/device" || path == "/user_management/sessions/logout"
+	return path == "/authkit/login" || path == "/device" || path == "/user_management/sessions/logout" || path == "/_emulator/ui"
 }
 
 // hostileShape is the error shape the path documents: "oauth", "workos",

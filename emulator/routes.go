@@ -5,6 +5,7 @@ import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/authorization"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/control"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/inspector"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/oauth"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
@@ -41,6 +42,7 @@ func (s *Server) routeTable() []web.Route {
 		table = append(table, control.Routes(s.env,
 			events.ControlRoutes(s.env, s.webhooks),
 			s.environmentRoutes(),
+			inspector.Routes(s.env),
 		)...)
 	}
 	return table
