@@ -210,6 +210,35 @@ func TestInspectorInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+
+	// 6. An environment created at run time: the picker lists it and
+	// switches to its inspector, which shows its world only (the token
+	// stays with the tab).
+	env := em.NewEnvironment(t)
+	env.AddFixtures(t, "users: [{email: only-in-env@example.com}]")
+	option := chromedp.CSS(`#env-picker option[value="` + env.EnvironmentID() + `"]`)
+	err = chromedp.Do(step,
+		chromedp.Click(chromedp.ID("tab-users")),
+		chromedp.WaitVisible(chromedp.CSS(`tbody tr td[title="alice@example.com"]`)),
+		chromedp.Focus(chromedp.ID("env-picker")),
+		chromedp.WaitReady(option),
+	)
+	if err != nil {
+		t.Fatalf("the picker never listed %s: %v", env.EnvironmentID(), err)
+	}
+	// Choose it (as a person would; the change navigates, so it is
+	// dispatched after this evaluation returns).
+	if _, err := chromedp.Run(step, chromedp.Evaluate[bool](`(() => { const s = document.getElementById("env-picker");
+		s.value = "`+env.EnvironmentID()+`"; setTimeout(() => s.dispatchEvent(new Event("change"))); return true })()`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(step, chromedp.WaitVisible(chromedp.CSS(`tbody tr td[title="only-in-env@example.com"]`))); err != nil {
+		t.Fatalf("the environment's inspector: %v", err)
+	}
+	where, err := chromedp.Run(step, chromedp.Location())
+	if err != nil || !strings.HasPrefix(where, em.URL()+"/env/"+env.EnvironmentID()+"/_emulator/ui#") {
+		t.Fatalf("location %q %v", where, err)
+	}
 }
 
 // exchange trades an authorization code for Alice's tokens, as her

@@ -386,8 +386,10 @@ func TestPerEnvironment(t *testing.T) {
 		"Authorization", "Bearer "+key, "Content-Type", "application/json")
 	emutest.WantJSON(t, r, 201)
 
-	if r := srv.Do(t, http.MethodGet, "/env/"+id+"/_emulator/ui", nil); r.Status != 200 {
-		t.Fatalf("environment page: %d", r.Status)
+	for _, path := range []string{"/env/" + id + "/_emulator/ui", "/env/" + id + "/_emulator/ui/assets/app.js"} {
+		if r := srv.Do(t, http.MethodGet, path, nil); r.Status != 200 {
+			t.Fatalf("%s: %d", path, r.Status)
+		}
 	}
 	in := getRows(t, srv, "/env/"+id+"/_emulator/ui/api/panels/users?q=only-in-env")
 	out := getRows(t, srv, "/_emulator/ui/api/panels/users?q=only-in-env")

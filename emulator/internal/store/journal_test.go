@@ -63,3 +63,31 @@ func TestJournalSlots(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkJournalAdd measures recording one introspection-sized exchange,
+// without and with its response (what the front door adds per journaled
+// request); neither allocates once the ring's chunks exist.
+func BenchmarkJournalAdd(b *testing.B) {
+	at := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	header := map[string][]string{"Content-Type": {"application/x-www-form-urlencoded"}, "User-Agent": {"Go-http-client/1.1"}}
+	body := []byte(strings.Repeat("t", 900))
+	resp := JournalResponse{Header: map[string][]string{"Content-Type": {"application/json"}, "X-Request-Id": {"5f0c8a0e-1d3b-4c8e-9a55-0e2a3f5b6c7d"}},
+		Body: []byte(strings.Repeat("r", 420))}
+	resp.Size = len(resp.Body)
+	for _, tc := range []struct {
+		name string
+		resp JournalResponse
+	}{{"request only", JournalResponse{}}, {"with response", resp}} {
+		b.Run(tc.name, func(b *testing.B) {
+			j := &Journal{}
+			for i := 0; i < journalCapacity; i++ {
+				j.Add(at, "req", "POST", "/oauth2/introspection", "", header, body, 200, tc.resp, nil)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				j.Add(at, "req", "POST", "/oauth2/introspection", "", header, body, 200, tc.resp, nil)
+			}
+		})
+	}
+}
