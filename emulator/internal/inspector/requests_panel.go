@@ -23,7 +23,7 @@ func requestsPanel() Panel {
 		},
 		Actions: []Action{{Label: "Clear journal", Method: http.MethodDelete, Path: "/_emulator/requests", Confirm: "Clear the request journal?"}},
 		Rows: func(v View, q Query) []Row {
-			list, _ := v.Store.Journal().List(store.RequestFilter{Method: q.Filter("method"), Path: q.Filter("path")})
+			list := v.Store.Journal().Summaries(store.RequestFilter{Method: q.Filter("method"), Path: q.Filter("path")})
 			class := q.Filter("status")
 			var out []Row
 			newestFirst(list, func(e store.Recorded) {
@@ -38,14 +38,13 @@ func requestsPanel() Panel {
 		},
 		Detail: func(v View, id string) any {
 			seq, err := strconv.ParseUint(id, 10, 64)
-			if err != nil || seq == 0 {
+			if err != nil {
 				return nil
 			}
-			list, _ := web.Requests(v.Store, store.RequestFilter{SinceSeq: seq - 1})
-			if len(list) == 0 || list[0].Seq != seq {
+			e, ok := web.Request(v.Store, seq)
+			if !ok {
 				return nil
 			}
-			e := list[0]
 			return wire.Object{{"seq", e.Seq}, {"time", e.Time}, {"request_id", e.RequestID},
 				{"request", wire.Object{{"method", e.Method}, {"path", e.Path}, {"query", e.Query}, {"headers", e.Headers},
 					{"body", e.Body}, {"truncated", e.Truncated}}},

@@ -216,8 +216,9 @@ func (j *Journal) Seq() uint64 {
 	return j.seq
 }
 
-// decode reads slot i back.
-func (j *Journal) decode(i int) Recorded {
+// decode reads slot i back: all of it, or (full unset) the request line,
+// id, time and status only.
+func (j *Journal) decode(i int, full bool) Recorded {
 	b := j.slot(i)
 	e := Recorded{Seq: binary.LittleEndian.Uint64(b), At: time.Unix(0, int64(binary.LittleEndian.Uint64(b[8:]))).UTC(),
 		Status: int(binary.LittleEndian.Uint64(b[16:])), Truncated: b[24]&flagTruncated != 0, Redacted: b[24]&flagRedacted != 0,
@@ -230,6 +231,9 @@ func (j *Journal) decode(i int) Recorded {
 		return v
 	}
 	e.RequestID, e.Method, e.Path, e.RawQuery = field(), field(), field(), field()
+	if !full {
+		return e
+	}
 	e.Header = parseHeaders(field())
 	e.Body = []byte(field())
 	n = requestRoom
@@ -264,11 +268,32 @@ type RequestFilter struct {
 
 // List returns the matching entries, oldest first, and how many the
 // bounded journal has dropped.
-func (j *Journal) List(f RequestFilter) ([]Recorded, uint64) {
+func (j *Journal) List(f RequestFilter) ([]Recorded, uint64) { return j.list(f, true) }
+
+// Entry is the entry with sequence number seq, if the journal still has
+// it: found where the ring put it, without reading the others.
+func (j *Journal) Entry(seq uint64) (Recorded, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if seq == 0 || seq > j.seq || j.seq-seq >= uint64(j.count) {
+		return Recorded{}, false
+	}
+	back := int(j.seq - seq)
+	return j.decode(((j.next-1-back)%journalCapacity+journalCapacity)%journalCapacity, true), true
+}
+
+// Summaries is List without the headers and bodies (nil): the request
+// line, id, time and status of each entry, for listing many cheaply.
+func (j *Journal) Summaries(f RequestFilter) []Recorded {
+	out, _ := j.list(f, false)
+	return out
+}
+
+func (j *Journal) list(f RequestFilter, full bool) ([]Recorded, uint64) {
 	j.mu.Lock()
 	raw := make([]Recorded, 0, j.count)
 	for k := 0; k < j.count; k++ {
-		raw = append(raw, j.decode((j.next-j.count+k+journalCapacity)%journalCapacity))
+		raw = append(raw, j.decode((j.next-j.count+k+journalCapacity)%journalCapacity, full))
 	}
 	dropped := j.dropped
 	j.mu.Unlock()

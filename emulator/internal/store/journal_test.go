@@ -37,6 +37,16 @@ func TestJournalSlots(t *testing.T) {
 	if len(list) != journalCapacity || dropped != 5 {
 		t.Fatalf("%d entries, %d dropped", len(list), dropped)
 	}
+	for _, seq := range []uint64{1, 5, 6, 7, 500, journalCapacity + 5, journalCapacity + 6} {
+		e, ok := j.Entry(seq)
+		if want := seq >= 6 && seq <= journalCapacity+5; ok != want || (ok && (e.Seq != seq || e.RequestID != "req-"+strconv.Itoa(int(seq)-1))) {
+			t.Fatalf("Entry(%d): %v %+v", seq, ok, e)
+		}
+	}
+	sums := j.Summaries(RequestFilter{Path: "/x", Method: "post"})
+	if len(sums) != journalCapacity-10 || sums[0].Header != nil || sums[0].Body != nil || sums[0].Seq != 6 || sums[0].Status != 200+5%3 {
+		t.Fatalf("summaries: %d, first %+v", len(sums), sums[0])
+	}
 	for k, e := range list {
 		i := k + 5
 		if e.Seq != uint64(i+1) || e.RequestID != "req-"+strconv.Itoa(i) || e.Status != 200+i%3 {

@@ -39,6 +39,16 @@ func Requests(st *store.Store, f store.RequestFilter) ([]RecordedRequest, uint64
 	return out, dropped
 }
 
+// Request is an environment's journal entry with sequence number seq,
+// redacted, if the journal still has it.
+func Request(st *store.Store, seq uint64) (RecordedRequest, bool) {
+	e, ok := st.Journal().Entry(seq)
+	if !ok {
+		return RecordedRequest{}, false
+	}
+	return redacted(e), true
+}
+
 // secretFields are redacted wherever they appear: form and JSON bodies and
 // query strings.
 var secretFields = map[string]bool{

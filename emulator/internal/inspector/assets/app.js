@@ -311,8 +311,8 @@
       }
       throw e;
     }
-    renderTabs();
     if (!state.panels.some((p) => p.id === state.panel)) state.panel = state.panels[0].id;
+    renderTabs();
     if (state.headFor !== state.panel) renderPanelHead();
     await loadRows();
     if (state.row) await renderDetail();
@@ -326,7 +326,7 @@
   // poll asks the cheap change counters; when the world or the journal
   // moved, the page reloads what it shows. Hidden tabs do not poll.
   async function poll() {
-    if (state.busy || document.visibilityState !== "visible") return;
+    if (state.busy || document.visibilityState !== "visible" || $("app").hidden) return;
     state.busy = true;
     try {
       const c = await api("/changes");
