@@ -158,11 +158,15 @@ func TestSearchEverywhere(t *testing.T) {
 	emutest.WantJSON(t, srv.API(t, http.MethodPost, "/user_management/magic_auth", map[string]any{"email": "dora@example.com"}), 201)
 
 	c := counts(t, srv, "DORA@example.com")
-	if c["users"] != 1 || c["memberships"] != 1 || c["outbox"] != 1 || c["events"] < 2 || c["sessions"] != 0 || c["organizations"] != 0 {
+	// requests: her creation, her membership's answer, the magic-auth
+	// request.
+	if c["users"] != 1 || c["memberships"] != 1 || c["outbox"] != 1 || c["events"] < 2 || c["requests"] != 3 || c["sessions"] != 0 || c["organizations"] != 0 {
 		t.Fatalf("search by e-mail: %v", c)
 	}
 	c = counts(t, srv, dora)
-	if c["users"] != 1 || c["memberships"] != 1 || c["outbox"] != 1 || c["events"] < 2 || c["requests"] != 0 {
+	// requests: her creation's answer, the membership's request, the
+	// magic-auth answer.
+	if c["users"] != 1 || c["memberships"] != 1 || c["outbox"] != 1 || c["events"] < 2 || c["requests"] != 3 {
 		t.Fatalf("search by id: %v", c)
 	}
 	// Alice's session is found by her e-mail, her id and its own id.
@@ -207,6 +211,17 @@ func TestJournalEntryWithResponse(t *testing.T) {
 		if got.Total != 1 || got.Rows[0].Cells[3] != "/user_management/authenticate" {
 			t.Fatalf("filter %s: %+v", f, got)
 		}
+	}
+	// The search looks into the bodies as the journal shows them: the
+	// e-mail sent is found, a redacted password is not.
+	if got := getRows(t, srv, "/_emulator/ui/api/panels/requests?q=ALICE@example.com"); got.Total != 1 || got.Rows[0].Cells[3] != "/user_management/authenticate" {
+		t.Fatalf("search by e-mail: %+v", got)
+	}
+	if got := getRows(t, srv, "/_emulator/ui/api/panels/requests?q=wonderland"); got.Total != 0 {
+		t.Fatalf("a redacted password matched: %+v", got)
+	}
+	if got := getRows(t, srv, "/_emulator/ui/api/panels/requests?q="+refresh[:12]); got.Total != 0 {
+		t.Fatalf("a redacted refresh token matched: %+v", got)
 	}
 	d := detail(t, srv, "requests", all.Rows[1].ID)
 	raw, _ := json.Marshal(d)

@@ -23,12 +23,18 @@ func requestsPanel() Panel {
 		},
 		Actions: []Action{{Label: "Clear journal", Method: http.MethodDelete, Path: "/_emulator/requests", Confirm: "Clear the request journal?"}},
 		Rows: func(v View, q Query) []Row {
-			list := v.Store.Journal().Summaries(store.RequestFilter{Method: q.Filter("method"), Path: q.Filter("path")})
+			f := store.RequestFilter{Method: q.Filter("method"), Path: q.Filter("path")}
+			var list []store.Recorded
+			if q.Text == "" {
+				list = v.Store.Journal().Summaries(f) // no bodies to search: the cheap listing
+			} else {
+				list, _ = v.Store.Journal().List(f)
+			}
 			class := q.Filter("status")
 			var out []Row
 			newestFirst(list, func(e store.Recorded) {
 				status := strconv.Itoa(e.Status)
-				if (class != "" && (len(class) != 3 || status[0] != class[0])) || !q.Match(e.RequestID, e.Path, e.Method, status) {
+				if (class != "" && (len(class) != 3 || status[0] != class[0])) || !(q.Match(e.RequestID, e.Path, e.Method, status) || mentions(e, q)) {
 					return
 				}
 				out = append(out, Row{ID: strconv.FormatUint(e.Seq, 10), Status: statusClass(e.Status),
@@ -52,6 +58,24 @@ func requestsPanel() Panel {
 					{"size", e.Response.Size}, {"truncated", e.Response.Truncated}}}}
 		},
 	}
+}
+
+// mentions reports whether the search text is in the entry's query,
+// request body or response body as the journal shows them (redacted): an
+// e-mail sent, an id created. The raw bytes are looked at first, so only
+// the few entries that may match are redacted, and a secret's value never
+// matches (it is not in the redacted entry).
+func mentions(e store.Recorded, q Query) bool {
+	if q.Text == "" || !(containsFold(e.RawQuery, q.Text) || containsFoldBytes(e.Body, q.Text) || containsFoldBytes(e.RespBody, q.Text)) {
+		return false
+	}
+	r := web.Redact(e)
+	for _, v := range r.Query {
+		if containsFold(v, q.Text) {
+			return true
+		}
+	}
+	return containsFold(r.Body, q.Text) || containsFold(r.Response.Body, q.Text)
 }
 
 // statusClass names an HTTP status's class for the page's badge.

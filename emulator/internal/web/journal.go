@@ -39,6 +39,9 @@ func Requests(st *store.Store, f store.RequestFilter) ([]RecordedRequest, uint64
 	return out, dropped
 }
 
+// Redact is a journal entry as it is read: secrets redacted.
+func Redact(e store.Recorded) RecordedRequest { return redacted(e) }
+
 // Request is an environment's journal entry with sequence number seq,
 // redacted, if the journal still has it.
 func Request(st *store.Store, seq uint64) (RecordedRequest, bool) {
