@@ -124,7 +124,8 @@ func (s *Server) Requests(f RequestFilter) ([]RecordedRequest, uint64) {
 	list, dropped := web.Requests(s.st, store.RequestFilter(f))
 	out := make([]RecordedRequest, len(list))
 	for i, r := range list {
-		out[i] = RecordedRequest(r)
+		out[i] = RecordedRequest{Seq: r.Seq, Time: r.Time, RequestID: r.RequestID, Method: r.Method, Path: r.Path, Query: r.Query,
+			Headers: r.Headers, Body: r.Body, Status: r.Status, Truncated: r.Truncated, Response: RecordedResponse(r.Response)}
 	}
 	return out, dropped
 }

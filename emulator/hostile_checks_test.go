@@ -307,7 +307,8 @@ var hostileInternal2xx = []string{"runtime error", "goroutine ", "invalid memory
 // hostileHTMLPage reports whether a path serves a hosted HTML page.
 func hostileHTMLPage(path string) bool {
 	return path == "/authkit/login" || path == "/device" || path == "/user_management/sessions/logout" ||
-		path == "/idp/authorize" || path == "/admin-portal" || path == "/sso/logout"
+		path == "/idp/authorize" || path == "/admin-portal" || path == "/sso/logout" ||
+		path == "/_emulator/ui"
 }
 
 // hostileShape is the error shape the path documents: "oauth", "workos",

@@ -10,6 +10,7 @@ import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/directorysync"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/events"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/featureflags"
+	"github.com/authkit-emulator/authkit-emulator/emulator/internal/inspector"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/mfa"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/oauth"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/organizations"
@@ -70,6 +71,7 @@ func (s *Server) routeTable() []web.Route {
 			directorysync.ControlRoutes(s.env),
 			radar.ControlRoutes(s.env),
 			agents.ControlRoutes(s.env),
+			inspector.Routes(s.env),
 		)...)
 	}
 	return table

@@ -112,7 +112,7 @@ func (s *Server) router() *echo.Echo {
 	e.Pre(s.envPrefix)
 	hosts := &web.HostPolicy{Public: hostOf(s.st.Config().PublicURL), Allowed: s.cfg.AllowedHosts}
 	e.Use(web.FrontDoor(s.log, s.env, hosts))
-	apiKey, ctl := web.RequireAPIKey(s.env), web.RequireControl(s.env, s.cfg.ControlToken)
+	apiKey, ctl, page := web.RequireAPIKey(s.env), web.RequireControl(s.env, s.cfg.ControlToken), web.RequireControlPage(s.env)
 	for _, r := range s.routes {
 		var mw []echo.MiddlewareFunc
 		switch r.Auth {
@@ -120,6 +120,8 @@ func (s *Server) router() *echo.Echo {
 			mw = append(mw, apiKey)
 		case web.Control:
 			mw = append(mw, ctl)
+		case web.ControlPage:
+			mw = append(mw, page)
 		}
 		e.Add(r.Method, r.Path, r.Handler, mw...)
 	}

@@ -117,6 +117,19 @@ type RecordedRequest struct {
 	Body      string            `json:"body"`
 	Status    int               `json:"status"`
 	Truncated bool              `json:"truncated,omitempty"`
+	// Response is the answer the emulator gave.
+	Response RecordedResponse `json:"response"`
+}
+
+// RecordedResponse is the answer to a journaled request, secrets redacted
+// (tokens, secrets, cookies): its headers and the start of its body (the
+// journal keeps about 2 KB of it; Size is the full size, and Truncated
+// tells that the body or headers were cut).
+type RecordedResponse struct {
+	Headers   map[string]string `json:"headers"`
+	Body      string            `json:"body"`
+	Size      int               `json:"size"`
+	Truncated bool              `json:"truncated,omitempty"`
 }
 
 // RequestFilter selects journal entries; zero fields match everything.

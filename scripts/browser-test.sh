@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the real-browser test of the hosted login page (compat/browser) with
+# Runs the real-browser tests (compat/browser: the hosted login page, the
+# inspector) with
 # Debian's chromium, installing it when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -38,6 +38,9 @@ type Faults struct {
 	patterns []*Fault            // paths with * or **, in queue order
 	seq      int
 	n        atomic.Int64 // how many are queued, readable without mu
+	// onChange runs (under mu; it must not call back) after every change
+	// to the queue, a use counted down included.
+	onChange func()
 }
 
 func newFaults() *Faults { return &Faults{exact: map[string][]*Fault{}} }
@@ -59,7 +62,14 @@ func (fs *Faults) Add(f Fault) Fault {
 		fs.exact[k] = append(fs.exact[k], &f)
 	}
 	fs.n.Add(1)
+	fs.notify()
 	return f
+}
+
+func (fs *Faults) notify() {
+	if fs.onChange != nil {
+		fs.onChange()
+	}
 }
 
 // List returns the queued faults, in queue order.
@@ -85,6 +95,7 @@ func (fs *Faults) Clear() {
 	defer fs.mu.Unlock()
 	fs.exact, fs.patterns = map[string][]*Fault{}, nil
 	fs.n.Store(0)
+	fs.notify()
 }
 
 // Empty reports, without taking the lock, whether no fault is queued: the
@@ -122,6 +133,7 @@ func (fs *Faults) Take(method, path string) (Fault, bool) {
 		if best.Remaining == 0 {
 			fs.remove(best)
 		}
+		fs.notify()
 	}
 	return got, true
 }

@@ -91,6 +91,7 @@ func (s *Store) Reset(resetClock bool, seed SeedFunc) error {
 	s.mu.Unlock()
 	s.journal.reset()
 	s.faults.Clear()
+	s.changed()
 	return nil
 }
 

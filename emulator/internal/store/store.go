@@ -11,6 +11,7 @@ package store
 import (
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/keys"
@@ -54,6 +55,10 @@ type Store struct {
 	deliveries *deliveryQueue
 	memo       sync.Map
 	txs        sync.Pool // transactions, recycled
+	// version counts the changes an observer can see (every write, reset,
+	// clock move and fault change): the inspector polls it to know when to
+	// look again without reading the world.
+	version atomic.Uint64
 }
 
 // Options are what a Store is built from.
@@ -100,9 +105,22 @@ func New(o Options) (*Store, error) {
 	s.reqIDs = newEntropy(s.seed, "requests")
 	s.eventIDs = newEntropy(s.seed, "events")
 	s.deliveries = newDeliveryQueue()
-	s.clock.onChange = s.deliveries.wake
+	s.clock.onChange = func() {
+		s.changed()
+		s.deliveries.wake()
+	}
+	s.faults.onChange = s.changed
 	return s, nil
 }
+
+// Version is a number that changes whenever the world, the clock or the
+// faults may have: every write transaction counts, even one that changed
+// nothing, so equal versions mean nothing changed but different ones only
+// say "look again". It costs an atomic load.
+func (s *Store) Version() uint64 { return s.version.Load() }
+
+// changed counts a change for Version.
+func (s *Store) changed() { s.version.Add(1) }
 
 // Config is the environment's resolved configuration.
 func (s *Store) Config() *Config { return s.cfg }
@@ -164,6 +182,7 @@ func (s *Store) Write(fn func(tx *Tx) error) error {
 		// events of those changes, and failure events, are committed too.
 		tx.commitEvents()
 		release = tx.w.sweep(tx.now)
+		s.changed()
 	}()
 	queued := tx.queued
 	*tx = Tx{}

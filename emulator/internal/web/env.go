@@ -83,6 +83,27 @@ func RequireControl(env Env, token string) echo.MiddlewareFunc {
 	}
 }
 
+// RequireControlPage guards the control plane's pages: the cross-site
+// rules of RequireControl without the token (see ControlPage), and
+// headers that keep the page out of frames and its scripts to its own.
+func RequireControlPage(env Env) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if err := CheckControlRequest(c, env(c).Config().PublicURL); err != nil {
+				return err
+			}
+			h := c.Response().Header()
+			h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "+
+				"frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "no-referrer")
+			h.Set("Cache-Control", "no-store")
+			return next(c)
+		}
+	}
+}
+
 // basePathKey keeps, in a request's context, the path prefix it came
 // through (an environment's /env/<id>), taken off before routing.
 const basePathKey = "authkit-emulator.base"

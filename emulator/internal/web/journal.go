@@ -24,6 +24,8 @@ type RecordedRequest struct {
 	Body      string            `json:"body"`
 	Status    int               `json:"status"`
 	Truncated bool              `json:"truncated,omitempty"`
+	// Response is the answer the emulator gave.
+	Response RecordedResponse `json:"response"`
 }
 
 // Requests lists an environment's journal entries matching f, oldest
@@ -35,6 +37,19 @@ func Requests(st *store.Store, f store.RequestFilter) ([]RecordedRequest, uint64
 		out[i] = redacted(e)
 	}
 	return out, dropped
+}
+
+// Redact is a journal entry as it is read: secrets redacted.
+func Redact(e store.Recorded) RecordedRequest { return redacted(e) }
+
+// Request is an environment's journal entry with sequence number seq,
+// redacted, if the journal still has it.
+func Request(st *store.Store, seq uint64) (RecordedRequest, bool) {
+	e, ok := st.Journal().Entry(seq)
+	if !ok {
+		return RecordedRequest{}, false
+	}
+	return redacted(e), true
 }
 
 // secretFields are redacted wherever they appear: form and JSON bodies and
@@ -76,6 +91,7 @@ func redacted(e store.Recorded) RecordedRequest {
 	} else {
 		r.Body = redactBody(e.Body, ct)
 	}
+	r.Response = redactedResponse(e)
 	return r
 }
 

@@ -145,8 +145,11 @@ func guard(c echo.Context, st *store.Store, hosts *HostPolicy, next echo.Handler
 // handler, renders any error so the status is final, then logs one line
 // and journals non-control requests. Paths are logged without query
 // strings, which may carry secrets; tokens and keys are never logged, and
-// the journal redacts them whenever it is read.
+// the journal redacts them whenever it is read. A journaled request's
+// response passes through a pooled capture writer that keeps the start of
+// its body for the journal.
 func FrontDoor(log *slog.Logger, env Env, hosts *HostPolicy) echo.MiddlewareFunc {
+	pool := &captures{}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
@@ -179,6 +182,11 @@ func FrontDoor(log *slog.Logger, env Env, hosts *HostPolicy) echo.MiddlewareFunc
 			if logging {
 				start = store.WallNow()
 			}
+			var cw *capture
+			if journaling {
+				cw = pool.get(c.Response().Writer)
+				c.Response().Writer = cw
+			}
 			err := bodyErr
 			if err == nil {
 				err = guard(c, st, hosts, next)
@@ -187,7 +195,10 @@ func FrontDoor(log *slog.Logger, env Env, hosts *HostPolicy) echo.MiddlewareFunc
 				c.Error(err)
 			}
 			if journaling {
-				st.Journal().Add(st.Clock().Now(), requestID, r.Method, r.URL.Path, r.URL.RawQuery, r.Header, body, c.Response().Status, redactCut)
+				c.Response().Writer = cw.ResponseWriter
+				resp := store.JournalResponse{Header: c.Response().Header(), Body: cw.buf[:cw.n], Size: cw.size}
+				st.Journal().Add(st.Clock().Now(), requestID, r.Method, r.URL.Path, r.URL.RawQuery, r.Header, body, c.Response().Status, resp, redactCut)
+				pool.put(cw)
 			}
 			if logging {
 				level := slog.LevelInfo

@@ -14,6 +14,12 @@ const (
 	// Control routes are the control plane: the control token, when one is
 	// configured.
 	Control
+	// ControlPage routes are the control plane's browser pages (the
+	// inspector's HTML shell and its scripts): the control plane's
+	// cross-site rules, but no token, since a browser navigating to a page
+	// cannot send one. What they serve holds no data: the data they load
+	// comes from Control routes, with the token.
+	ControlPage
 )
 
 // Route groups, for the endpoint table.
