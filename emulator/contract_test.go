@@ -338,6 +338,7 @@ users: [{email: new@example.com, email_verified: true, password: pw}]
 		run  func(*testing.T, *contractRun)
 	}{
 		{"events and webhooks", contractEvents},
+		{"more events", contractMoreEvents},
 		{"vault", contractVault},
 		{"pipes", contractPipes},
 		{"api keys", contractAPIKeys},
@@ -369,6 +370,7 @@ users: [{email: new@example.com, email_verified: true, password: pw}]
 		routes = append(routes, rt.Method+" "+rt.Path)
 	}
 	run.checkCoverage(routes)
+	run.checkEventTypesDocumented("../docs/events.md")
 	t.Logf("%d exchanges validated in %v (spec loading included):\n%s", run.exchanges, time.Since(begin), run.summary())
 }
 

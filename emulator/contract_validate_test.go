@@ -169,6 +169,9 @@ type contractRun struct {
 	statuses   map[string]map[int]int // "METHOD /spec/path" -> status -> count
 	used       map[int]int            // exception index -> times used
 	exchanges  int
+	// eventTypes are the event types GET /events answers showed: what the
+	// scenarios made the emulator emit.
+	eventTypes map[string]int
 }
 
 func newContractRun(t *testing.T, exceptions []contractException) *contractRun {
@@ -177,7 +180,8 @@ func newContractRun(t *testing.T, exceptions []contractException) *contractRun {
 	if err != nil {
 		t.Fatalf("loading %s: %v", contractSpecFile, err)
 	}
-	return &contractRun{t: t, spec: spec, exceptions: exceptions, statuses: map[string]map[int]int{}, used: map[int]int{}}
+	return &contractRun{t: t, spec: spec, exceptions: exceptions, statuses: map[string]map[int]int{}, used: map[int]int{},
+		eventTypes: map[string]int{}}
 }
 
 // validating wraps an emulator handler: every exchange through it is
@@ -228,6 +232,17 @@ func (vh *validatingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		run.statuses[op.String()] = map[int]int{}
 	}
 	run.statuses[op.String()][rec.Code]++
+	if op.String() == "GET /events" && rec.Code == http.StatusOK {
+		var page struct {
+			Data []struct {
+				Event string `json:"event"`
+			} `json:"data"`
+		}
+		_ = json.Unmarshal(rec.Body.Bytes(), &page)
+		for _, e := range page.Data {
+			run.eventTypes[e.Event]++
+		}
+	}
 	run.mu.Unlock()
 
 	// The validator sees the request as sent to the spec's server.
