@@ -3,7 +3,7 @@
 # operation table, docs/endpoints.md), or is new and not committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-generated=(emulator/internal/spec/operations.go fixtures/event_types.go fixtures/schema_docs.go docs/fixtures.schema.json docs/endpoints.md)
+generated=(emulator/internal/spec/operations.go fixtures/event_types.go fixtures/schema_docs.go docs/fixtures.schema.json docs/endpoints.md docs/operations.md README.md)
 go generate ./...
 if ! git diff --quiet -- "${generated[@]}" || [ -n "$(git ls-files --others --exclude-standard -- "${generated[@]}")" ]; then
   git status --short -- "${generated[@]}"

@@ -18,6 +18,9 @@ import (
 
 func main() {
 	out := flag.String("out", "../../../docs/endpoints.md", "the page to write")
+	opsOut := flag.String("operations", "", "docs/operations.md, the spec's operations with workos/emulate's coverage")
+	peer := flag.String("peer", "", "docs/data/workos-emulate-operations.tsv")
+	readme := flag.String("readme", "", "README.md, whose operations block is rewritten")
 	flag.Parse()
 	srv, err := emulator.New(emulator.Config{})
 	if err != nil {
@@ -49,9 +52,26 @@ func main() {
 			fmt.Fprintf(&b, "| %s | `%s` | %s |\n", r.Method, r.Path, r.Doc)
 		}
 	}
-	old, _ := os.ReadFile(*out)
-	if !bytes.Equal(old, b.Bytes()) {
-		if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
+	writeIfChanged(*out, b.Bytes())
+	if *opsOut == "" {
+		return
+	}
+	page, counts, _, err := operationsPage(srv, *peer)
+	if err != nil {
+		log.Fatal(err)
+	}
+	writeIfChanged(*opsOut, page)
+	if *readme != "" {
+		if err := replaceBlock(*readme, "<!-- operations:begin -->", "<!-- operations:end -->", summaryTable(counts)); err != nil {
+			log.Fatal(err)
+		}
+	}
+}
+
+func writeIfChanged(path string, b []byte) {
+	old, _ := os.ReadFile(path)
+	if !bytes.Equal(old, b) {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
 			log.Fatal(err)
 		}
 	}

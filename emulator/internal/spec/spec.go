@@ -13,6 +13,7 @@ type Operation struct {
 	Method string
 	Path   string // template with {params}
 	ID     string // operationId
+	Tag    string // the first tag: the product area
 	Auth   bool   // requires an API key
 }
 

@@ -20,6 +20,7 @@ import (
 type operation struct {
 	Security *[]map[string][]string `yaml:"security"`
 	ID       string                 `yaml:"operationId"`
+	Tags     []string               `yaml:"tags"`
 }
 
 func main() {
@@ -41,8 +42,8 @@ func main() {
 		log.Fatal(err)
 	}
 	type row struct {
-		method, path, id string
-		auth             bool
+		method, path, id, tag string
+		auth                  bool
 	}
 	var rows []row
 	for path, ops := range spec.Paths {
@@ -58,7 +59,11 @@ func main() {
 				log.Fatalf("%s %s: %v", m, path, err)
 			}
 			auth := op.Security == nil || len(*op.Security) > 0
-			rows = append(rows, row{m, path, op.ID, auth})
+			tag := ""
+			if len(op.Tags) > 0 {
+				tag = op.Tags[0]
+			}
+			rows = append(rows, row{m, path, op.ID, tag, auth})
 		}
 	}
 	sort.Slice(rows, func(i, j int) bool {
@@ -75,7 +80,7 @@ func main() {
 	fmt.Fprintln(&b, "// Operations is every operation of WorkOS's OpenAPI spec.")
 	fmt.Fprintln(&b, "var Operations = []Operation{")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "\t{%q, %q, %q, %v},\n", r.method, r.path, r.id, r.auth)
+		fmt.Fprintf(&b, "\t{%q, %q, %q, %q, %v},\n", r.method, r.path, r.id, r.tag, r.auth)
 	}
 	fmt.Fprintln(&b, "}")
 	src, err := format.Source(b.Bytes())
