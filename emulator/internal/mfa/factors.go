@@ -1,16 +1,12 @@
 package mfa
 
 import (
-	"bytes"
-	"encoding/base64"
-	"image/png"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/pquerna/otp"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
@@ -82,7 +78,7 @@ func (a *api) enroll(c echo.Context) error {
 	if f.Type == store.FactorTOTP {
 		uri := (&url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + f.Issuer + ":" + f.Account,
 			RawQuery: url.Values{"secret": {f.Secret}, "issuer": {f.Issuer}}.Encode()}).String()
-		qr, err := qrDataURI(uri)
+		qr, err := signin.QRDataURI(uri)
 		if err != nil {
 			return err
 		}
@@ -95,23 +91,6 @@ func (a *api) enroll(c echo.Context) error {
 	return web.JSON(c, http.StatusCreated, o)
 }
 
-// qrDataURI renders an otpauth URI as the PNG data URI WorkOS returns as
-// qr_code.
-func qrDataURI(uri string) (string, error) {
-	key, err := otp.NewKeyFromURL(uri)
-	if err != nil {
-		return "", err
-	}
-	img, err := key.Image(200, 200)
-	if err != nil {
-		return "", err
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return "", err
-	}
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()), nil
-}
 
 // get serves GET /auth/factors/{id} (without secrets).
 func (a *api) get(c echo.Context) error {

@@ -1,7 +1,10 @@
 package signin
 
 import (
+	"bytes"
 	"encoding/base32"
+	"encoding/base64"
+	"image/png"
 	"net/http"
 	"time"
 
@@ -46,4 +49,22 @@ func VerifyChallenge(tx *store.Tx, challengeID, userID, code string) error {
 	used := tx.Now()
 	ch.UsedAt = &used
 	return nil
+}
+
+// QRDataURI renders an otpauth URI as the PNG data URI WorkOS returns as a
+// factor's qr_code, so an authenticator app (or a test) can scan it.
+func QRDataURI(uri string) (string, error) {
+	key, err := otp.NewKeyFromURL(uri)
+	if err != nil {
+		return "", err
+	}
+	img, err := key.Image(200, 200)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return "", err
+	}
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes()), nil
 }

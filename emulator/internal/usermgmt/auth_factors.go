@@ -1,16 +1,12 @@
 package usermgmt
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/base64"
-	"image/png"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/pquerna/otp"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/signin"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
@@ -18,23 +14,6 @@ import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
 )
 
-// qrDataURI renders an otpauth URI as the PNG data URI WorkOS returns as
-// qr_code, so an authenticator app (or a test) can scan it.
-func qrDataURI(uri string) (string, error) {
-	key, err := otp.NewKeyFromURL(uri)
-	if err != nil {
-		return "", err
-	}
-	img, err := key.Image(200, 200)
-	if err != nil {
-		return "", err
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		return "", err
-	}
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes()), nil
-}
 
 // createChallenge serves POST /auth/factors/{id}/challenge: what a client
 // calls after an mfa_challenge interruption, before the mfa-totp grant, and
@@ -89,7 +68,7 @@ func (a *api) enrollFactor(c echo.Context) error {
 	}
 	uri := (&url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + issuer + ":" + account,
 		RawQuery: url.Values{"secret": {secret}, "issuer": {issuer}}.Encode()}).String()
-	qr, err := qrDataURI(uri)
+	qr, err := signin.QRDataURI(uri)
 	if err != nil {
 		return err
 	}
