@@ -91,7 +91,6 @@ func (a *api) enroll(c echo.Context) error {
 	return web.JSON(c, http.StatusCreated, o)
 }
 
-
 // get serves GET /auth/factors/{id} (without secrets).
 func (a *api) get(c echo.Context) error {
 	return web.Read(c, a.env(c), http.StatusOK, func(tx *store.Tx) (any, error) {

@@ -14,7 +14,6 @@ import (
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
 )
 
-
 // createChallenge serves POST /auth/factors/{id}/challenge: what a client
 // calls after an mfa_challenge interruption, before the mfa-totp grant, and
 // what the standalone MFA API calls for any factor (an SMS factor's code
