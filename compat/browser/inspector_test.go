@@ -211,7 +211,27 @@ func TestInspectorInChromium(t *testing.T) {
 		}
 	}
 
-	// 6. An environment created at run time: the picker lists it and
+	// 6. A product area's panel: a connection added at run time appears on
+	// the Connections tab (under its group's heading) and is deactivated
+	// from its row, through the control route.
+	em.AddFixtures(t, `connections: [{id: conn_01JGK0000000000000000000A1, name: Acme Okta, connection_type: OktaSAML,
+  organization_id: org_01JGJ5PDQQYSQW43DAPDSPEJEY, state: active, profiles: [{email: dana@acme.test}]}]`)
+	conn := `tbody tr[data-id="conn_01JGK0000000000000000000A1"]`
+	err = chromedp.Do(step,
+		chromedp.Click(chromedp.ID("tab-connections")),
+		chromedp.WaitVisible(chromedp.CSS(conn+`[data-status="active"]`)),
+		chromedp.Click(chromedp.CSS(conn+` button[data-action="Deactivate"]`)),
+		chromedp.WaitVisible(chromedp.CSS(conn+`[data-status="inactive"] button[data-action="Activate"]`)),
+	)
+	if err != nil {
+		t.Fatalf("the connections panel: %v", err)
+	}
+	heading, err := chromedp.Run(step, chromedp.Evaluate[string](`document.getElementById("tab-connections").previousElementSibling.textContent`))
+	if err != nil || heading != "SSO and Directory Sync" {
+		t.Fatalf("the tab's heading: %q %v", heading, err)
+	}
+
+	// 7. An environment created at run time: the picker lists it and
 	// switches to its inspector, which shows its world only (the token
 	// stays with the tab).
 	env := em.NewEnvironment(t)

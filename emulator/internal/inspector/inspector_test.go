@@ -23,7 +23,8 @@ type rows struct {
 		Cells   []string `json:"cells"`
 		Status  string   `json:"status"`
 		Actions []struct {
-			Label, Method, Path, Href string
+			Label, Method, Path, Href, Confirm string
+			Body                               json.RawMessage
 		} `json:"actions"`
 	} `json:"rows"`
 }

@@ -15,6 +15,8 @@ type Panel struct {
 	// ID names the panel in URLs (/_emulator/ui/api/panels/{id}).
 	ID    string `json:"id"`
 	Title string `json:"title"`
+	// Group heads the panel's part of the tab list (the product area).
+	Group string `json:"group"`
 	// Columns are the headings of the row cells.
 	Columns []string `json:"columns"`
 	// Filters are the panel's own filters, besides the search.
@@ -128,4 +130,29 @@ func newestFirst[T any](list []T, fn func(T)) {
 	for i := len(list) - 1; i >= 0; i-- {
 		fn(list[i])
 	}
+}
+
+// redactedMark stands for a secret the inspector does not show (the
+// journal's mark).
+const redactedMark = "[REDACTED]"
+
+// hint shows a secret by its last four characters, as WorkOS shows API
+// keys and client secrets after creation ("…3456"); a secret too short to
+// keep anything back is only marked. "" stays "".
+func hint(secret string) string {
+	switch {
+	case secret == "":
+		return ""
+	case len(secret) <= 12:
+		return redactedMark
+	}
+	return "…" + secret[len(secret)-4:]
+}
+
+// redacted marks a secret that is set (nil when it is not).
+func redacted(secret string) any {
+	if secret == "" {
+		return nil
+	}
+	return redactedMark
 }

@@ -1,5 +1,7 @@
 // Package inspector is the emulator's web page (/_emulator/ui): the world
-// of an environment (users, organizations, memberships, roles, sessions),
+// of an environment (users, organizations, memberships, roles, sessions,
+// and every product area's records: connections, directories, Audit Logs,
+// flags, API keys, Connect, authorization, Radar, agents, Vault, Pipes),
 // what happened in it (outbox, events, webhook deliveries, the request
 // journal) and the control plane's state (faults, keys, clock), searchable
 // by e-mail or id and updated live while a test runs. The page is one
@@ -13,6 +15,7 @@ package inspector
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/web"
 )
@@ -24,13 +27,30 @@ type api struct {
 	byID   map[string]*Panel
 }
 
-// panels is the registry: the inspector's tabs, in order. A new panel is
-// one function returning a Panel, added here (docs/inspector.md).
+// panels is the registry: the inspector's tabs, in order, under the
+// headings of the tab list. A new panel is one function returning a Panel
+// (in the panels_<area>.go file of its area), added here
+// (docs/inspector.md).
 func panels() []Panel {
-	return []Panel{
-		usersPanel(), organizationsPanel(), membershipsPanel(), rolesPanel(), sessionsPanel(),
-		outboxPanel(), eventsPanel(), webhooksPanel(), requestsPanel(), faultsPanel(), keysPanel(),
+	return slices.Concat(
+		group("User Management", usersPanel(), organizationsPanel(), domainsPanel(), membershipsPanel(), rolesPanel(), sessionsPanel()),
+		group("Activity", outboxPanel(), eventsPanel(), webhooksPanel(), webhookEndpointsPanel(), requestsPanel()),
+		group("Control plane", faultsPanel(), keysPanel()),
+		group("SSO and Directory Sync", connectionsPanel(), directoriesPanel(), directoryUsersPanel(), directoryGroupsPanel()),
+		group("Authorization", resourcesPanel(), roleAssignmentsPanel(), groupsPanel()),
+		group("Applications and keys", applicationsPanel(), authorizationsPanel(), apiKeysPanel(), agentsPanel(),
+			redirectURIsPanel(), corsOriginsPanel()),
+		group("Other products", radarPanel(), auditActionsPanel(), auditEventsPanel(), featureFlagsPanel(), vaultPanel(),
+			dataIntegrationsPanel(), connectedAccountsPanel()),
+	)
+}
+
+// group puts panels under a heading of the tab list.
+func group(heading string, ps ...Panel) []Panel {
+	for i := range ps {
+		ps[i].Group = heading
 	}
+	return ps
 }
 
 // Routes lists the inspector's routes: the page and its assets (the

@@ -139,6 +139,9 @@ func (a *AuditLogAction) Object() wire.Object {
 
 // AuditEvent is an ingested Audit Log event.
 type AuditEvent struct {
+	// Seq numbers the events in the order they were stored, across
+	// organizations: WorkOS gives them no id, and the inspector needs one.
+	Seq           uint64
 	OrgID         string
 	Action        string
 	Version       int
@@ -214,6 +217,7 @@ type auditState struct {
 	downloads   map[string]*exportDownload // by token
 	idem        map[string]*idempotencyKey
 	idemOrder   []*idempotencyKey
+	stored      uint64 // events stored so far: the last AuditEvent.Seq
 }
 
 func newAuditState() auditState {
@@ -312,6 +316,8 @@ func (tx *Tx) SetAuditRetentionDays(orgID string, days int) {
 // retention and the cap let go.
 func (tx *Tx) AddAuditEvent(e *AuditEvent) {
 	e.CreatedAt = tx.now
+	tx.w.audit.stored++
+	e.Seq = tx.w.audit.stored
 	tx.w.audit.events[e.OrgID] = append(tx.w.audit.events[e.OrgID], e)
 	tx.trimAuditEvents(e.OrgID)
 }

@@ -120,12 +120,20 @@
     return state.panels.find((p) => p.id === state.panel) || state.panels[0];
   }
 
+  // renderTabs lists the panels under their groups' headings.
   function renderTabs() {
     const nav = $("tabs");
-    nav.replaceChildren(...state.panels.map((p) => el("a", {
-      href: "#panel=" + p.id, id: "tab-" + p.id, class: p.id === state.panel ? "active" : "",
-      onclick: (ev) => { ev.preventDefault(); selectPanel(p.id); },
-    }, p.title, el("span", { class: "count" + (state.q && p.count ? " hit" : "") }, String(p.count)))));
+    const items = [];
+    let group;
+    for (const p of state.panels) {
+      if (p.group && p.group !== group) items.push(el("h4", {}, p.group));
+      group = p.group;
+      items.push(el("a", {
+        href: "#panel=" + p.id, id: "tab-" + p.id, class: p.id === state.panel ? "active" : "",
+        onclick: (ev) => { ev.preventDefault(); selectPanel(p.id); },
+      }, p.title, el("span", { class: "count" + (state.q && p.count ? " hit" : "") }, String(p.count))));
+    }
+    nav.replaceChildren(...items);
   }
 
   function selectPanel(id) {
@@ -233,7 +241,8 @@
       return;
     }
     if (data.panel !== state.panel) return; // the user moved on
-    const statusCol = p.columns.indexOf("status");
+    // The row's status shows as a badge in its status, state or verdict column.
+    const statusCol = p.columns.findIndex((c) => c === "status" || c === "state" || c === "verdict");
     $("rows").tHead.replaceChildren(el("tr", {}, p.columns.map((c) => el("th", {}, c)), el("th", {}, "")));
     const first = state.rowIDs.size === 0;
     const ids = new Set();

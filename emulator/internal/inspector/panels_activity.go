@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/store"
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
@@ -137,6 +138,42 @@ func webhooksPanel() Panel {
 			return wire.Object{{"id", d.ID}, {"event_id", d.EventID}, {"event", d.EventType}, {"webhook_endpoint_id", d.EndpointID},
 				{"endpoint_url", d.URL}, {"status", d.Status}, {"next_attempt_at", next}, {"created_at", wire.Time(d.CreatedAt)},
 				{"payload", payload}, {"attempts", attempts}}
+		},
+	}
+}
+
+// webhookEndpointsPanel is where the events go: each endpoint's URL,
+// status and the events it takes, its signing secret by its last
+// characters only.
+func webhookEndpointsPanel() Panel {
+	return Panel{
+		ID: "webhook_endpoints", Title: "Webhook endpoints", Columns: []string{"id", "url", "events", "secret", "created", "status"},
+		Rows: func(v View, q Query) []Row {
+			var out []Row
+			newestFirst(v.Tx.WebhookEndpoints(), func(e *store.WebhookEndpoint) {
+				events := "every event"
+				if len(e.Events) > 0 {
+					events = strings.Join(e.Events, ", ")
+				}
+				if !q.Match(e.ID, e.URL, events) {
+					return
+				}
+				out = append(out, Row{ID: e.ID, Status: e.Status, Cells: []string{e.ID, e.URL, events, hint(e.Secret), wire.Time(e.CreatedAt), e.Status}})
+			})
+			return out
+		},
+		Detail: func(v View, id string) any {
+			e := v.Tx.WebhookEndpoint(id)
+			if e == nil {
+				return nil
+			}
+			o := e.Object()
+			for i := range o {
+				if o[i].Key == "secret" {
+					o[i].Value = hint(e.Secret)
+				}
+			}
+			return o
 		},
 	}
 }
