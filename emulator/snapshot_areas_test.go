@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -328,4 +329,48 @@ func lineDiff(a, b []byte) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// The state fields a hand-written fixture gives are honoured (the valid
+// example of docs/fixtures.md), and an addition at run time cannot take a
+// domain another organization has.
+func TestFixtureStateFields(t *testing.T) {
+	data, err := os.ReadFile("../fixtures/testdata/valid/snapshot_state.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := emutest.New(t, emulator.Config{Clock: emutest.T0, Fixtures: emutest.Parse(t, string(data))})
+	get := func(path string) map[string]any {
+		t.Helper()
+		return emutest.WantJSON(t, srv.API(t, http.MethodGet, path, nil), http.StatusOK)
+	}
+	const acme = "org_01HRDMC6CM357W30QMHMQ96Q0S"
+	domains := get("/organizations/" + acme)["domains"].([]any)
+	if len(domains) != 2 || domains[1].(map[string]any)["state"] != "pending" || domains[1].(map[string]any)["verification_token"] != "uTPomf1yaDJM5YeIJlqi1pGHs" ||
+		domains[1].(map[string]any)["id"] != "org_domain_01KF0RE55G8282JXJ4AF3W47ZE" {
+		t.Errorf("domains %v", domains)
+	}
+	var secrets []map[string]any
+	if err := json.Unmarshal(srv.API(t, http.MethodGet, "/connect/applications/client_01KF0RG9H0VDREHTTHBRGJD9K0/client_secrets", nil).Body, &secrets); err != nil ||
+		len(secrets) != 2 || secrets[0]["last_used_at"] != "2026-01-15T12:02:00.000Z" || secrets[0]["id"] != "secret_01KF0RGGBRGF2HTCKT5MBNGJ4N" {
+		t.Errorf("client secrets %v (%v)", secrets, err)
+	}
+	if inv := get("/user_management/invitations")["data"].([]any); len(inv) != 1 || inv[0].(map[string]any)["token"] != "Pdq2JBQGWjvT0nt2Zn5XsWmvk" {
+		t.Errorf("invitations %v", inv)
+	}
+	if v := emutest.WantJSON(t, srv.API(t, http.MethodPost, "/api_keys/validations", map[string]any{"value": "sk_alice_cli_1"}), 200); v["api_key"] == nil {
+		t.Errorf("the user's key does not validate: %v", v)
+	}
+	if r := get("/organizations/" + acme + "/audit_logs_retention"); r["retention_period_in_days"] != float64(365) {
+		t.Errorf("retention %v", r)
+	}
+	if _, err := srv.AddFixtures(context.Background(), []byte("organizations: [{name: Copycat, domains: [ACME.test]}]\n"), "late.yaml"); err == nil ||
+		!strings.Contains(err.Error(), "domains[0]: duplicate of organizations[0]") {
+		t.Errorf("a taken domain added at run time: %v", err)
+	}
+	emutest.WantJSON(t, srv.API(t, http.MethodPost, "/organization_domains", map[string]any{"organization_id": acme, "domain": "api-made.test"}), 201)
+	if _, err := srv.AddFixtures(context.Background(), []byte("organizations: [{name: Copycat, domain_data: [{domain: api-made.test, state: pending}]}]\n"), "late.yaml"); err == nil ||
+		!strings.Contains(err.Error(), "domain api-made.test already belongs to organization "+acme) {
+		t.Errorf("a domain made over the API, added at run time: %v", err)
+	}
 }

@@ -381,6 +381,12 @@ func (tx *Tx) conflicts(add *fixtures.Set) error {
 		if w.orgs[o.ID] != nil {
 			ps = append(ps, fixtures.Problem{File: o.File, Line: o.Line, Path: o.Path + ".id", Message: fmt.Sprintf("organization %s already exists", o.ID)})
 		}
+		for _, d := range fixtureDomains(&o, tx.now) {
+			if owner := tx.DomainOwner(d.Domain); owner != nil {
+				ps = append(ps, fixtures.Problem{File: o.File, Line: o.Line, Path: o.Path,
+					Message: fmt.Sprintf("domain %s already belongs to organization %s", d.Domain, owner.OrgID)})
+			}
+		}
 	}
 	for _, m := range add.Memberships {
 		if w.byPair[pairKey(m.UserID, m.OrganizationID)] != nil || w.memberships[m.ID] != nil {
