@@ -1,7 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
@@ -97,8 +101,9 @@ func (tx *Tx) seedAgentRegistrations(list []fixtures.AgentRegistration) error {
 		if ag.regs[f.ID] != nil {
 			return fmt.Errorf("agent registration %s already exists", f.ID)
 		}
-		r := &AgentRegistration{ID: f.ID, IdentityID: fixtures.PrefixAgentIdentity + deriveULID("agent_identity/"+f.ID, tx.now),
-			UserID: f.UserID, OrgID: f.OrganizationID, Status: f.Status, Kind: f.Kind, CreatedAt: tx.now, UpdatedAt: tx.now}
+		created := at(f.CreatedAt, tx.now)
+		r := &AgentRegistration{ID: f.ID, IdentityID: cmp.Or(f.IdentityID, fixtures.PrefixAgentIdentity+deriveULID("agent_identity/"+f.ID, tx.now)),
+			UserID: f.UserID, OrgID: f.OrganizationID, Status: f.Status, Kind: f.Kind, CreatedAt: created, UpdatedAt: at(f.UpdatedAt, created)}
 		for _, k := range f.APIKeys {
 			if ag.keys[k.Value] != nil {
 				return fmt.Errorf("agent API key %q already exists", k.Value)
@@ -112,15 +117,22 @@ func (tx *Tx) seedAgentRegistrations(list []fixtures.AgentRegistration) error {
 			ag.keys[k.Value], ag.keyRegs[k.Value] = key, r
 		}
 		if fc := f.Claim; fc != nil {
-			c := &AgentClaim{ID: fc.ID, ExpiresAt: at(fc.ExpiresAt, tx.now.Add(AgentClaimTTL)), CreatedAt: tx.now, UpdatedAt: tx.now}
+			cc := at(fc.CreatedAt, tx.now)
+			c := &AgentClaim{ID: fc.ID, ExpiresAt: at(fc.ExpiresAt, tx.now.Add(AgentClaimTTL)), ClaimedAt: at(fc.ClaimedAt, time.Time{}),
+				CreatedAt: cc, UpdatedAt: at(fc.UpdatedAt, cc)}
 			for _, fa := range fc.Attempts {
 				if ag.attempts[fa.Token] != nil {
 					return fmt.Errorf("agent claim attempt token %q already exists", fa.Token)
 				}
+				ac := at(fa.CreatedAt, tx.now)
 				a := &AgentClaimAttempt{ID: fa.ID, Token: fa.Token, LoginHint: fa.LoginHint, UserCode: fa.UserCode, Reg: r,
-					ExpiresAt: at(fa.ExpiresAt, tx.now.Add(AgentClaimAttemptTTL)), CreatedAt: tx.now, UpdatedAt: tx.now}
+					LinkedUserID: fa.LinkedUserID, LinkedOrgID: fa.LinkedOrganizationID,
+					ExpiresAt: at(fa.ExpiresAt, tx.now.Add(AgentClaimAttemptTTL)), CreatedAt: ac, UpdatedAt: at(fa.UpdatedAt, ac)}
 				c.Attempts = append(c.Attempts, a)
 				ag.attempts[a.Token] = a
+				if fc.CompletedBy != "" && a.ID == fc.CompletedBy {
+					c.Completion = a
+				}
 			}
 			r.Claim = c
 		}
@@ -182,4 +194,48 @@ func (tx *Tx) CompleteAgentClaim(a *AgentClaimAttempt) (fromOrg string) {
 		fromOrg, r.OrgID = r.OrgID, a.LinkedOrgID
 	}
 	return fromOrg
+}
+
+// snapshotAgentRegistrations writes the registrations (by creation time,
+// then id) with their API keys and claims: attempts, the users the
+// application linked to them, and the completion. The access tokens the
+// control plane issued to agents are not written (a client holds them).
+func snapshotAgentRegistrations(tx *Tx, set *fixtures.Set) {
+	regs := slices.Collect(maps.Values(tx.w.agents.regs))
+	slices.SortFunc(regs, func(a, b *AgentRegistration) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+	for _, r := range regs {
+		if !tx.orgExists(r.OrgID) {
+			continue // its organization was deleted: it could not load
+		}
+		fr := fixtures.AgentRegistration{ID: r.ID, OrganizationID: r.OrgID, Kind: r.Kind, Status: r.Status, IdentityID: r.IdentityID,
+			CreatedAt: stamp(r.CreatedAt), UpdatedAt: stamp(r.UpdatedAt)}
+		if tx.userExists(r.UserID) {
+			fr.UserID = r.UserID
+		}
+		for _, k := range r.APIKeys {
+			fr.APIKeys = append(fr.APIKeys, fixtures.AgentAPIKey{Value: k.Value, ExpiresAt: stampPtr(k.ExpiresAt)})
+		}
+		if c := r.Claim; c != nil {
+			fc := &fixtures.AgentClaim{ID: c.ID, ExpiresAt: stamp(c.ExpiresAt), ClaimedAt: stamp(c.ClaimedAt),
+				CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt)}
+			if c.Completion != nil {
+				fc.CompletedBy = c.Completion.ID
+			}
+			for _, a := range c.Attempts {
+				fa := fixtures.AgentClaimAttempt{ID: a.ID, Token: a.Token, LoginHint: a.LoginHint, UserCode: a.UserCode,
+					ExpiresAt: stamp(a.ExpiresAt), CreatedAt: stamp(a.CreatedAt), UpdatedAt: stamp(a.UpdatedAt)}
+				if tx.userExists(a.LinkedUserID) {
+					fa.LinkedUserID = a.LinkedUserID
+				}
+				if tx.orgExists(a.LinkedOrgID) {
+					fa.LinkedOrganizationID = a.LinkedOrgID
+				}
+				fc.Attempts = append(fc.Attempts, fa)
+			}
+			fr.Claim = fc
+		}
+		set.AgentRegistrations = append(set.AgentRegistrations, fr)
+	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"net/url"
 	"slices"
 	"strings"
@@ -78,18 +79,53 @@ func newAllowlists() allowlists {
 
 // seedAllowlists adds the environment's redirect URIs and CORS origins (the
 // first redirect URI is the default, as the first one configured in the
-// dashboard is). Their ids derive from the values, so seeding draws nothing
-// from the seeded stream and the ids a scenario gets do not shift.
+// dashboard is), then those given with their ids and times
+// (redirect_uri_data, cors_origin_data). Ids not given derive from the
+// values, so seeding draws nothing from the seeded stream and the ids a
+// scenario gets do not shift.
 func (tx *Tx) seedAllowlists(env fixtures.Environment) {
 	for _, u := range env.RedirectURIs {
 		if tx.RedirectURIByValue(u) == nil {
 			tx.AddRedirectURI(PrefixRedirectURI+deriveULID("redirect_uri/"+u, tx.now), u)
 		}
 	}
+	for _, d := range env.RedirectURIData {
+		if tx.RedirectURIByValue(d.URI) != nil {
+			continue
+		}
+		r := tx.AddRedirectURI(cmp.Or(d.ID, PrefixRedirectURI+deriveULID("redirect_uri/"+d.URI, tx.now)), d.URI)
+		r.Default = d.Default
+		r.CreatedAt = at(d.CreatedAt, tx.now)
+		r.UpdatedAt = at(d.UpdatedAt, r.CreatedAt)
+	}
 	for _, o := range env.CORSOrigins {
 		if !tx.CORSOriginListed(o) {
 			tx.AddCORSOrigin(PrefixCORSOrigin+deriveULID("cors_origin/"+o, tx.now), o)
 		}
+	}
+	for _, d := range env.CORSOriginData {
+		if tx.CORSOriginListed(d.Origin) {
+			continue
+		}
+		o := tx.AddCORSOrigin(cmp.Or(d.ID, PrefixCORSOrigin+deriveULID("cors_origin/"+d.Origin, tx.now)), d.Origin)
+		o.CreatedAt = at(d.CreatedAt, tx.now)
+		o.UpdatedAt = at(d.UpdatedAt, o.CreatedAt)
+	}
+}
+
+// snapshotAllowlists writes the redirect URIs and CORS origins as they are
+// now, with their ids and times (the environment's plain lists are what
+// the world was loaded with, not what the API made of them since).
+func snapshotAllowlists(tx *Tx, set *fixtures.Set) {
+	env := &set.Environment
+	env.RedirectURIs, env.CORSOrigins, env.RedirectURIData, env.CORSOriginData = nil, nil, nil, nil
+	for _, r := range tx.w.allow.redirects {
+		env.RedirectURIData = append(env.RedirectURIData, fixtures.RedirectURIData{ID: r.ID, URI: r.URI, Default: r.Default,
+			CreatedAt: stamp(r.CreatedAt), UpdatedAt: stamp(r.UpdatedAt)})
+	}
+	for _, o := range tx.w.allow.cors {
+		env.CORSOriginData = append(env.CORSOriginData, fixtures.CORSOriginData{ID: o.ID, Origin: o.Origin,
+			CreatedAt: stamp(o.CreatedAt), UpdatedAt: stamp(o.UpdatedAt)})
 	}
 }
 

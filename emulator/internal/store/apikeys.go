@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"fmt"
 	"slices"
@@ -181,7 +182,7 @@ func (tx *Tx) TouchAPIKey(k *APIKey) {
 	k.LastUsedAt = &now
 }
 
-// seedOrgAPIKeys adds the API keys of fixture organizations. Their ids
+// seedOrgAPIKeys adds the API keys of fixture organizations. Ids not given
 // derive from the organization and the key's name, so they are the same
 // on every reset.
 func (tx *Tx) seedOrgAPIKeys(orgs []fixtures.Organization) error {
@@ -191,10 +192,57 @@ func (tx *Tx) seedOrgAPIKeys(orgs []fixtures.Organization) error {
 			if tx.APIKeyValueTaken(fk.Value) {
 				return fmt.Errorf("an API key with the value of %s's key %q already exists", o.ID, fk.Name)
 			}
-			created := at(o.CreatedAt, tx.now)
-			tx.AddAPIKey(&APIKey{ID: PrefixAPIKey + deriveULID(o.ID+"/"+fk.Name, created), OrgID: o.ID, Name: fk.Name,
-				Permissions: slices.Clone(fk.Permissions), CreatedAt: created, UpdatedAt: created}, fk.Value)
+			created := at(fk.CreatedAt, at(o.CreatedAt, tx.now))
+			tx.AddAPIKey(&APIKey{ID: cmp.Or(fk.ID, PrefixAPIKey+deriveULID(o.ID+"/"+fk.Name, created)), OrgID: o.ID, Name: fk.Name,
+				Permissions: slices.Clone(fk.Permissions), ExpiresAt: timePtr(fk.ExpiresAt), LastUsedAt: timePtr(fk.LastUsedAt),
+				CreatedAt: created, UpdatedAt: at(fk.UpdatedAt, created)}, fk.Value)
 		}
 	}
 	return nil
+}
+
+// seedUserAPIKeys adds the API keys of fixture users, each for one of the
+// user's organizations.
+func (tx *Tx) seedUserAPIKeys(users []fixtures.User) error {
+	for i := range users {
+		u := &users[i]
+		for _, fk := range u.APIKeys {
+			if tx.APIKeyValueTaken(fk.Value) {
+				return fmt.Errorf("an API key with the value of %s's key %q already exists", u.ID, fk.Name)
+			}
+			if tx.w.orgs[fk.OrganizationID] == nil {
+				return fmt.Errorf("organization %s does not exist", fk.OrganizationID)
+			}
+			created := at(fk.CreatedAt, tx.now)
+			tx.AddAPIKey(&APIKey{ID: cmp.Or(fk.ID, PrefixAPIKey+deriveULID(u.ID+"/"+fk.OrganizationID+"/"+fk.Name, created)),
+				OrgID: fk.OrganizationID, UserID: u.ID, Name: fk.Name, Permissions: slices.Clone(fk.Permissions),
+				ExpiresAt: timePtr(fk.ExpiresAt), LastUsedAt: timePtr(fk.LastUsedAt), CreatedAt: created, UpdatedAt: at(fk.UpdatedAt, created)}, fk.Value)
+		}
+	}
+	return nil
+}
+
+// snapshotAPIKeys writes the organizations' and users' API keys (values
+// included: a key's value is what validates it) onto the organizations
+// and users already written. A user's key for an organization since
+// deleted is left out: it cannot validate again, and could not load.
+func snapshotAPIKeys(tx *Tx, set *fixtures.Set) {
+	for i := range set.Organizations {
+		o := &set.Organizations[i]
+		for _, k := range tx.w.apiKeys.byOrg[o.ID] {
+			o.APIKeys = append(o.APIKeys, fixtures.OrgAPIKey{ID: k.ID, Name: k.Name, Value: k.value, Permissions: slices.Clone(k.Permissions),
+				ExpiresAt: stampPtr(k.ExpiresAt), LastUsedAt: stampPtr(k.LastUsedAt), CreatedAt: stamp(k.CreatedAt), UpdatedAt: stamp(k.UpdatedAt)})
+		}
+	}
+	for i := range set.Users {
+		u := &set.Users[i]
+		for _, k := range tx.w.apiKeys.byUser[u.ID] {
+			if !tx.orgExists(k.OrgID) {
+				continue
+			}
+			u.APIKeys = append(u.APIKeys, fixtures.UserAPIKey{ID: k.ID, Name: k.Name, Value: k.value, OrganizationID: k.OrgID,
+				Permissions: slices.Clone(k.Permissions), ExpiresAt: stampPtr(k.ExpiresAt), LastUsedAt: stampPtr(k.LastUsedAt),
+				CreatedAt: stamp(k.CreatedAt), UpdatedAt: stamp(k.UpdatedAt)})
+		}
+	}
 }

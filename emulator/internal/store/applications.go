@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"fmt"
 	"slices"
@@ -205,17 +206,55 @@ func (tx *Tx) DeleteApp(a *Application) {
 	w.forgetSeq(a.ID, tx.now)
 }
 
-// seedApp adds a fixture application, its secret (if it has one) as its
-// first client secret.
+// seedApp adds a fixture application with its client secrets: its
+// client_secrets, or its one client_secret (if it has one).
 func (tx *Tx) seedApp(fa fixtures.Application) error {
-	app := &Application{Application: fa, CreatedAt: tx.now, UpdatedAt: tx.now}
-	app.ClientSecret = "" // the secrets list holds it
-	if len(fa.RedirectURIs) > 0 {
+	created := at(fa.CreatedAt, tx.now)
+	app := &Application{Application: fa, CreatedAt: created, UpdatedAt: at(fa.UpdatedAt, created)}
+	// The record's own fields and secrets list hold these.
+	app.ClientSecret, app.ClientSecrets, app.Application.DefaultRedirectURI = "", nil, ""
+	app.Application.CreatedAt, app.Application.UpdatedAt = "", ""
+	app.DefaultRedirectURI = fa.DefaultRedirectURI
+	if app.DefaultRedirectURI == "" && len(fa.RedirectURIs) > 0 {
 		app.DefaultRedirectURI = fa.RedirectURIs[0]
 	}
-	if fa.ClientSecret != "" {
-		app.Secrets = []*AppSecret{{ID: PrefixAppSecret + deriveULID(fa.ClientID+"/client_secret", tx.now),
-			value: []byte(fa.ClientSecret), CreatedAt: tx.now}}
+	for i, fs := range fa.Secrets() {
+		key := fa.ClientID + "/client_secret"
+		if i > 0 {
+			key = fmt.Sprintf("%s/%d", key, i)
+		}
+		s := &AppSecret{ID: cmp.Or(fs.ID, PrefixAppSecret+deriveULID(key, created)), value: []byte(fs.Value), CreatedAt: at(fs.CreatedAt, created)}
+		if t, ok := fs.LastUsedAt.Time(); ok {
+			s.lastUsed.Store(t.UnixMilli())
+		}
+		app.Secrets = append(app.Secrets, s)
 	}
 	return tx.AddApp(app)
+}
+
+// snapshotApplications writes the Connect applications in creation order,
+// each with every client secret it has.
+func snapshotApplications(tx *Tx, set *fixtures.Set) {
+	for _, a := range tx.w.connect.order {
+		fa := a.Application
+		fa.Pos = fixtures.Pos{}
+		fa.ClientSecret, fa.ClientSecrets = "", nil
+		fa.DefaultRedirectURI = a.DefaultRedirectURI
+		fa.CreatedAt, fa.UpdatedAt = stamp(a.CreatedAt), stamp(a.UpdatedAt)
+		if fa.OrganizationID != "" && !tx.orgExists(fa.OrganizationID) {
+			fa.OrganizationID = "" // deleted since: the snapshot must load
+		}
+		secrets := []fixtures.ApplicationSecret{}
+		for _, s := range a.Secrets {
+			fs := fixtures.ApplicationSecret{ID: s.ID, Value: string(s.value), CreatedAt: stamp(s.CreatedAt)}
+			if ms := s.lastUsed.Load(); ms != 0 {
+				fs.LastUsedAt = stamp(time.UnixMilli(ms))
+			}
+			secrets = append(secrets, fs)
+		}
+		if len(secrets) > 0 || !a.Public() {
+			fa.ClientSecrets = &secrets
+		}
+		set.Applications = append(set.Applications, fa)
+	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
@@ -245,7 +246,13 @@ type AuditLogSchemaInput struct {
 // creating the action if needed. The schemas must compile (the caller
 // checked them with fixtures.ParseMetadataSchema).
 func (tx *Tx) AddAuditLogSchema(name string, in AuditLogSchemaInput) (*AuditLogSchema, error) {
-	s := &AuditLogSchema{Actor: in.Actor, HasActor: in.HasActor, Metadata: in.Metadata, CreatedAt: tx.now}
+	return tx.addAuditLogSchema(name, in, "", "", tx.now)
+}
+
+// addAuditLogSchema is AddAuditLogSchema with the ids (generated when "")
+// and the time of the schema (and of the action, if it makes it).
+func (tx *Tx) addAuditLogSchema(name string, in AuditLogSchemaInput, actionID, schemaID string, now time.Time) (*AuditLogSchema, error) {
+	s := &AuditLogSchema{Actor: in.Actor, HasActor: in.HasActor, Metadata: in.Metadata, CreatedAt: now}
 	var err error
 	compile := func(m map[string]any) *fixtures.MetadataSchema {
 		if m == nil || err != nil {
@@ -265,36 +272,111 @@ func (tx *Tx) AddAuditLogSchema(name string, in AuditLogSchemaInput) (*AuditLogS
 	}
 	a := tx.w.audit.actions[name]
 	if a == nil {
-		a = &AuditLogAction{ID: tx.NewID(PrefixAuditLogAction), Name: name, CreatedAt: tx.now}
+		a = &AuditLogAction{ID: cmp.Or(actionID, tx.NewID(PrefixAuditLogAction)), Name: name, CreatedAt: now}
 		a.Seq = tx.w.nextSeq(a.ID)
 		tx.w.audit.actions[name] = a
 		tx.w.audit.actionOrder = append(tx.w.audit.actionOrder, a)
 	}
-	s.ID, s.Version = tx.NewID(PrefixAuditLogSchema), len(a.Schemas)+1
+	s.ID, s.Version = cmp.Or(schemaID, tx.NewID(PrefixAuditLogSchema)), len(a.Schemas)+1
 	s.Seq = tx.w.nextSeq(s.ID)
 	a.Schemas = append(a.Schemas, s)
-	a.UpdatedAt = tx.now
+	a.UpdatedAt = now
 	return s, nil
 }
 
-// seedAuditLogActions adds a fixture's actions, each with schema version 1.
+// seedAuditLogActions adds a fixture's actions, each with its schema
+// versions (version 1 alone, unless it lists schemas).
 func (tx *Tx) seedAuditLogActions(list []fixtures.AuditLogAction) error {
 	for _, f := range list {
 		if tx.AuditLogAction(f.Name) != nil {
 			return fmt.Errorf("audit log action %s already exists", f.Name)
 		}
-		in := AuditLogSchemaInput{Metadata: f.Metadata}
-		if f.Actor != nil {
-			in.HasActor, in.Actor = true, f.Actor.Metadata
+		created := at(f.CreatedAt, tx.now)
+		for _, v := range f.Versions() {
+			in := AuditLogSchemaInput{Metadata: v.Metadata}
+			if v.Actor != nil {
+				in.HasActor, in.Actor = true, v.Actor.Metadata
+			}
+			for _, t := range v.Targets {
+				in.Targets = append(in.Targets, AuditLogSchemaTarget{Type: t.Type, Metadata: t.Metadata})
+			}
+			if _, err := tx.addAuditLogSchema(f.Name, in, f.ID, v.ID, at(v.CreatedAt, created)); err != nil {
+				return fmt.Errorf("audit log action %s: %v", f.Name, err)
+			}
 		}
-		for _, t := range f.Targets {
-			in.Targets = append(in.Targets, AuditLogSchemaTarget{Type: t.Type, Metadata: t.Metadata})
-		}
-		if _, err := tx.AddAuditLogSchema(f.Name, in); err != nil {
-			return fmt.Errorf("audit log action %s: %v", f.Name, err)
-		}
+		a := tx.AuditLogAction(f.Name)
+		a.CreatedAt, a.UpdatedAt = created, at(f.UpdatedAt, a.UpdatedAt)
 	}
 	return nil
+}
+
+// seedAuditLogEvents sets the organizations' retention and adds the
+// fixture's events to their organizations' logs (those past the
+// retention leave at once, as they would have).
+func (tx *Tx) seedAuditLogEvents(set *fixtures.Set) error {
+	a := &tx.w.audit
+	for _, o := range set.Organizations {
+		if o.AuditLogRetentionDays != 0 {
+			a.retention[o.ID] = o.AuditLogRetentionDays
+		}
+	}
+	touched := map[string]bool{}
+	for _, f := range set.AuditLogEvents {
+		if tx.w.orgs[f.OrganizationID] == nil {
+			return fmt.Errorf("audit log event: organization %s does not exist", f.OrganizationID)
+		}
+		occurred, _ := f.OccurredAt.Time()
+		e := &AuditEvent{OrgID: f.OrganizationID, Action: f.Action, Version: max(f.Version, 1), OccurredAt: occurred.UTC(),
+			ActorID: f.Actor.ID, ActorType: f.Actor.Type, ActorName: f.Actor.Name, ActorMetadata: f.Actor.Metadata,
+			Location: f.Context.Location, UserAgent: f.Context.UserAgent, Metadata: f.Metadata, CreatedAt: at(f.CreatedAt, tx.now)}
+		for _, t := range f.Targets {
+			e.Targets = append(e.Targets, AuditTarget{ID: t.ID, Type: t.Type, Name: t.Name, Metadata: t.Metadata})
+		}
+		a.events[e.OrgID] = append(a.events[e.OrgID], e)
+		touched[e.OrgID] = true
+	}
+	for _, o := range set.Organizations {
+		if o.AuditLogRetentionDays != 0 {
+			touched[o.ID] = true
+		}
+	}
+	for id := range touched {
+		tx.trimAuditEvents(id)
+	}
+	return nil
+}
+
+// snapshotAuditLogs writes the actions with every schema version, and each
+// organization's retained events (retention is the organization's:
+// snapshotOrganizations). Exports, their download links and the
+// Idempotency-Keys seen are not fixture state.
+func snapshotAuditLogs(tx *Tx, set *fixtures.Set) {
+	for _, a := range tx.w.audit.actionOrder {
+		fa := fixtures.AuditLogAction{ID: a.ID, Name: a.Name, CreatedAt: stamp(a.CreatedAt), UpdatedAt: stamp(a.UpdatedAt)}
+		for _, s := range a.Schemas {
+			fs := fixtures.AuditLogSchema{ID: s.ID, Metadata: plain(s.Metadata), CreatedAt: stamp(s.CreatedAt)}
+			if s.HasActor {
+				fs.Actor = &fixtures.AuditLogActor{Metadata: plain(s.Actor)}
+			}
+			for _, t := range s.Targets {
+				fs.Targets = append(fs.Targets, fixtures.AuditLogTarget{Type: t.Type, Metadata: plain(t.Metadata)})
+			}
+			fa.Schemas = append(fa.Schemas, fs)
+		}
+		set.AuditLogActions = append(set.AuditLogActions, fa)
+	}
+	for _, o := range tx.w.orgOrder {
+		for _, e := range tx.w.audit.events[o.ID] {
+			fe := fixtures.AuditLogEvent{OrganizationID: e.OrgID, Action: e.Action, Version: e.Version, OccurredAt: stamp(e.OccurredAt),
+				Actor:   fixtures.AuditLogEventActor{ID: e.ActorID, Type: e.ActorType, Name: e.ActorName, Metadata: plain(e.ActorMetadata)},
+				Context: fixtures.AuditLogEventContext{Location: e.Location, UserAgent: e.UserAgent}, Metadata: plain(e.Metadata),
+				CreatedAt: stamp(e.CreatedAt)}
+			for _, t := range e.Targets {
+				fe.Targets = append(fe.Targets, fixtures.AuditLogEventTarget{ID: t.ID, Type: t.Type, Name: t.Name, Metadata: plain(t.Metadata)})
+			}
+			set.AuditLogEvents = append(set.AuditLogEvents, fe)
+		}
+	}
 }
 
 // AuditRetentionDays is an organization's event retention, in days.

@@ -149,7 +149,12 @@ func (tx *Tx) GroupAssignmentsOn(resourceID string) []*GroupRoleAssignment {
 
 // AddGroupRoleAssignment records a group's role on a resource and gives it
 // to every member.
-func (tx *Tx) AddGroupRoleAssignment(gra *GroupRoleAssignment) {
+func (tx *Tx) AddGroupRoleAssignment(gra *GroupRoleAssignment) { tx.addGroupRoleAssignment(gra, nil) }
+
+// addGroupRoleAssignment is AddGroupRoleAssignment; given holds the ids
+// and times of the assignments it gives members (a snapshot's), by
+// membership id: the others get new ones.
+func (tx *Tx) addGroupRoleAssignment(gra *GroupRoleAssignment, given map[string]fixtures.MemberAssignment) {
 	a := &tx.w.authz
 	gra.Seq = tx.w.nextSeq(gra.ID)
 	a.groupAssignments[gra.ID] = gra
@@ -157,8 +162,14 @@ func (tx *Tx) AddGroupRoleAssignment(gra *GroupRoleAssignment) {
 	a.graByResource[gra.ResourceID] = append(a.graByResource[gra.ResourceID], gra)
 	a.roleUse[tx.roleKey(gra.Group.OrgID, gra.Role)]++
 	for _, m := range gra.Group.Members {
-		tx.addAssignment(&RoleAssignment{ID: tx.NewID(fixtures.PrefixRoleAssignment), Membership: m, Role: gra.Role,
-			ResourceID: gra.ResourceID, Source: gra, CreatedAt: tx.now, UpdatedAt: tx.now})
+		ra := &RoleAssignment{Membership: m, Role: gra.Role, ResourceID: gra.ResourceID, Source: gra, CreatedAt: tx.now, UpdatedAt: tx.now}
+		if ma, ok := given[m.ID]; ok {
+			ra.ID, ra.CreatedAt = ma.ID, at(ma.CreatedAt, tx.now)
+			ra.UpdatedAt = at(ma.UpdatedAt, ra.CreatedAt)
+		} else {
+			ra.ID = tx.NewID(fixtures.PrefixRoleAssignment)
+		}
+		tx.addAssignment(ra)
 	}
 }
 

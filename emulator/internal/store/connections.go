@@ -384,8 +384,9 @@ func (tx *Tx) seedConnections(list []fixtures.Connection) error {
 		if f.OrganizationID != "" && tx.Org(f.OrganizationID) == nil {
 			return fmt.Errorf("organization %s does not exist", f.OrganizationID)
 		}
+		created := at(f.CreatedAt, tx.now)
 		c := &Connection{ID: f.ID, Name: f.Name, Type: f.ConnectionType, OrgID: f.OrganizationID, State: f.State,
-			CreatedAt: tx.now, UpdatedAt: tx.now}
+			CreatedAt: created, UpdatedAt: at(f.UpdatedAt, created)}
 		if len(f.Domains) > 0 {
 			c.Domains = make([]string, len(f.Domains))
 			for j, d := range f.Domains {
@@ -402,6 +403,35 @@ func (tx *Tx) seedConnections(list []fixtures.Connection) error {
 				Raw: maps.Clone(fp.RawAttributes)})
 		}
 		tx.AddConnection(c)
+		for j, p := range c.Profiles {
+			if u := tx.w.users[f.Profiles[j].UserID]; u != nil {
+				tx.LinkIdentity(u, p)
+			}
+		}
 	}
 	return nil
+}
+
+// snapshotConnections writes the connections in creation order with every
+// identity their IdP offers (those typed on its page included) and the
+// user each identity signed in as. The IdP's pending requests, codes, SSO
+// tokens and Admin Portal links are not fixture state.
+func snapshotConnections(tx *Tx, set *fixtures.Set) {
+	s := &tx.w.sso
+	for _, c := range s.connOrder {
+		fc := fixtures.Connection{ID: c.ID, Name: c.Name, ConnectionType: c.Type, OrganizationID: c.OrgID, State: c.State,
+			Domains: slices.Clone(c.Domains), CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt)}
+		for _, p := range c.Profiles {
+			fp := fixtures.ConnectionProfile{ID: p.ID, IdpID: p.IdpID, Email: p.Email, FirstName: p.FirstName, LastName: p.LastName,
+				Groups: slices.Clone(p.Groups), Role: p.Role, CustomAttributes: plain(p.Custom), RawAttributes: plain(p.Raw)}
+			if p.Role != "" && tx.RoleFor(c.OrgID, p.Role) == nil {
+				fp.Role = "" // an organization role deleted since
+			}
+			if id := s.linked[p.ID]; tx.userExists(id) {
+				fp.UserID = id
+			}
+			fc.Profiles = append(fc.Profiles, fp)
+		}
+		set.Connections = append(set.Connections, fc)
+	}
 }

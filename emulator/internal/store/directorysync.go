@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"time"
 
 	"github.com/authkit-emulator/authkit-emulator/fixtures"
@@ -291,4 +292,43 @@ func leaveGroup(g *DirectoryGroup, u *DirectoryUser) bool {
 	}
 	g.members = without1(g.members, u)
 	return true
+}
+
+// snapshotDirectories writes the directories in creation order with their
+// groups and users (states, group memberships, attributes and the AuthKit
+// user each is linked to), so the load links them as they are instead of
+// syncing them again.
+func snapshotDirectories(tx *Tx, set *fixtures.Set) {
+	for _, d := range tx.w.dsync.order {
+		fd := fixtures.Directory{ID: d.ID, Name: d.Name, OrganizationID: d.OrgID, Type: d.Type, State: d.State, Domain: d.Domain,
+			ExternalKey: d.ExternalKey, CreatedAt: stamp(d.CreatedAt), UpdatedAt: stamp(d.UpdatedAt)}
+		if !d.Provisions {
+			fd.AuthKitProvisioning = new(bool)
+		}
+		for _, g := range d.groups {
+			fg := fixtures.DirectoryGroup{ID: g.ID, IdpID: g.IdpID, Name: g.Name, Role: g.Role, RawAttributes: plain(g.RawAttributes),
+				CreatedAt: stamp(g.CreatedAt), UpdatedAt: stamp(g.UpdatedAt)}
+			if g.Role != "" && tx.RoleFor(d.OrgID, g.Role) == nil {
+				fg.Role = "" // an organization role deleted since
+			}
+			fd.Groups = append(fd.Groups, fg)
+		}
+		for _, u := range d.users {
+			fu := fixtures.DirectoryUser{ID: u.ID, IdpID: u.IdpID, Email: u.Email, Emails: slices.Clone(u.Emails), FirstName: u.FirstName,
+				LastName: u.LastName, Username: u.Username, JobTitle: u.JobTitle, State: u.State, CustomAttributes: plain(u.CustomAttributes),
+				RawAttributes: plain(u.RawAttributes), CreatedAt: stamp(u.CreatedAt), UpdatedAt: stamp(u.UpdatedAt)}
+			for _, g := range u.groups {
+				fu.Groups = append(fu.Groups, g.ID)
+			}
+			if d.Provisions {
+				link := ""
+				if tx.userExists(u.AuthKitUserID) {
+					link = u.AuthKitUserID
+				}
+				fu.AuthKitUserID = &link
+			}
+			fd.Users = append(fd.Users, fu)
+		}
+		set.Directories = append(set.Directories, fd)
+	}
 }

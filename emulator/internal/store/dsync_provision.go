@@ -59,6 +59,12 @@ func (tx *Tx) resolveGroups(d *Directory, refs []string) ([]*DirectoryGroup, err
 // dsync.user.created and a dsync.group.user_added per group, and links the
 // user to AuthKit when d provisions.
 func (tx *Tx) ProvisionDirectoryUser(d *Directory, in fixtures.DirectoryUser) (*DirectoryUser, error) {
+	return tx.provisionDirectoryUser(d, in, true)
+}
+
+// provisionDirectoryUser is ProvisionDirectoryUser; link false leaves the
+// AuthKit side alone (a snapshot's user, linked as it was).
+func (tx *Tx) provisionDirectoryUser(d *Directory, in fixtures.DirectoryUser, link bool) (*DirectoryUser, error) {
 	fixtures.CompleteDirectoryUser(&in)
 	if in.ID != "" && tx.w.dsync.users[in.ID] != nil {
 		return nil, conflict("id", "directory user %s already exists", in.ID)
@@ -90,7 +96,9 @@ func (tx *Tx) ProvisionDirectoryUser(d *Directory, in fixtures.DirectoryUser) (*
 	for _, g := range groups {
 		tx.emitMembership("dsync.group.user_added", g, u)
 	}
-	tx.linkDirectoryUser(d, u, false)
+	if link {
+		tx.linkDirectoryUser(d, u, false)
+	}
 	return u, nil
 }
 
@@ -347,21 +355,31 @@ func (tx *Tx) seedDirectories(list []fixtures.Directory) error {
 		if domain == "" && len(org.Domains) > 0 {
 			domain = org.Domains[0].Domain
 		}
+		created := at(f.CreatedAt, tx.now)
 		d := &Directory{ID: f.ID, OrgID: org.ID, Name: f.Name, Type: f.Type, State: f.State, Domain: domain,
-			ExternalKey: f.ExternalKey, Provisions: f.Provisions(), CreatedAt: tx.now, UpdatedAt: tx.now}
+			ExternalKey: f.ExternalKey, Provisions: f.Provisions(), CreatedAt: created, UpdatedAt: at(f.UpdatedAt, created)}
 		tx.addDirectory(d)
 		if d.State == fixtures.DirectoryLinked {
 			tx.Emit("dsync.activated", d.OrgID, tx.DirectoryActivatedObject(d))
 		}
-		for _, g := range f.Groups {
-			if _, err := tx.CreateDirectoryGroup(d, g); err != nil {
+		for _, fg := range f.Groups {
+			g, err := tx.CreateDirectoryGroup(d, fg)
+			if err != nil {
 				return fmt.Errorf("directory %s: %v", d.ID, err)
 			}
+			g.CreatedAt = at(fg.CreatedAt, tx.now)
+			g.UpdatedAt = at(fg.UpdatedAt, g.CreatedAt)
 		}
-		for _, u := range f.Users {
-			if _, err := tx.ProvisionDirectoryUser(d, u); err != nil {
+		for _, fu := range f.Users {
+			u, err := tx.provisionDirectoryUser(d, fu, fu.AuthKitUserID == nil)
+			if err != nil {
 				return fmt.Errorf("directory %s: %v", d.ID, err)
 			}
+			if fu.AuthKitUserID != nil && tx.w.users[*fu.AuthKitUserID] != nil {
+				u.AuthKitUserID = *fu.AuthKitUserID
+			}
+			u.CreatedAt = at(fu.CreatedAt, tx.now)
+			u.UpdatedAt = at(fu.UpdatedAt, u.CreatedAt)
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"time"
@@ -50,12 +51,16 @@ func (s *Store) Reset(resetClock bool, seed SeedFunc) error {
 	tx := &Tx{st: s, w: newWorld(s.cfg, s.ring, now), now: now, write: true}
 	tx.w.fixtures = s.loaded
 	tx.w.events.origin = s.loaded.Environment.EventCursor
-	if tpl := s.loaded.Environment.JWTTemplate; tpl != "" {
+	env := &s.loaded.Environment
+	tx.w.createdAt = at(env.CreatedAt, now)
+	if tpl := env.JWTTemplate; tpl != "" {
 		t, err := ParseJWTTemplate(tpl, now)
 		if err != nil {
 			p := s.loaded.EnvironmentPos("jwt_template")
 			return fixtures.Problems{{File: p.File, Line: p.Line, Path: "environment.jwt_template", Message: err.Error()}}
 		}
+		t.CreatedAt = at(env.JWTTemplateCreatedAt, now)
+		t.UpdatedAt = at(env.JWTTemplateUpdatedAt, t.CreatedAt)
 		tx.w.jwtTemplate = t
 	}
 	if err := tx.addFixtures(s.loaded); err != nil {
@@ -187,10 +192,7 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		created := at(o.CreatedAt, now)
 		org := &Organization{ID: o.ID, Name: o.Name, ExternalID: o.ExternalID, Metadata: copyMetadata(o.Metadata),
 			AllowProfilesOutsideOrganization: o.AllowProfilesOutsideOrganization, CreatedAt: created, UpdatedAt: at(o.UpdatedAt, created)}
-		for _, d := range o.Domains {
-			org.Domains = append(org.Domains, &OrgDomain{ID: "org_domain_" + deriveULID(o.ID+"/"+d, created), Domain: d, State: DomainVerified,
-				Strategy: StrategyManual, CreatedAt: created, UpdatedAt: created})
-		}
+		org.Domains = fixtureDomains(o, created)
 		tx.AddOrg(org)
 	}
 	for i := range set.Users {
@@ -219,19 +221,24 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 	}
 	for i := range set.Permissions {
 		p := &set.Permissions[i]
-		np := &Permission{ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, ResourceType: p.ResourceTypeSlug, CreatedAt: now, UpdatedAt: now}
+		pc := at(p.CreatedAt, now)
+		np := &Permission{ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description, ResourceType: p.ResourceTypeSlug, CreatedAt: pc, UpdatedAt: at(p.UpdatedAt, pc)}
 		tx.AddPermission(np)
 		tx.Emit("permission.created", "", np.Object())
 	}
 	for i := range set.Roles {
 		r := &set.Roles[i]
-		if _, dup := w.roles[r.Slug]; dup {
+		if (r.OrganizationID == "" && w.roles[r.Slug] != nil) || (r.OrganizationID != "" && w.orgRoles[r.OrganizationID][r.Slug] != nil) {
 			return fmt.Errorf("role %s already exists", r.Slug)
 		}
-		nr := &Role{ID: r.ID, Slug: r.Slug, Name: r.Name, Description: r.Description, ResourceType: r.ResourceTypeSlug,
-			Permissions: append([]string(nil), r.Permissions...), CreatedAt: now, UpdatedAt: now}
+		if r.OrganizationID != "" && w.orgs[r.OrganizationID] == nil {
+			return fmt.Errorf("organization %s does not exist", r.OrganizationID)
+		}
+		rc := at(r.CreatedAt, now)
+		nr := &Role{ID: r.ID, OrgID: r.OrganizationID, Slug: r.Slug, Name: r.Name, Description: r.Description, ResourceType: r.ResourceTypeSlug,
+			Permissions: append([]string{}, r.Permissions...), CreatedAt: rc, UpdatedAt: at(r.UpdatedAt, rc)}
 		tx.AddRole(nr)
-		tx.Emit("role.created", "", nr.EventObject())
+		tx.Emit(nr.EventPrefix()+".created", r.OrganizationID, nr.EventObject())
 	}
 	for i := range set.Memberships {
 		m := &set.Memberships[i]
@@ -243,10 +250,15 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		}
 		mc := at(m.CreatedAt, now)
 		tx.addMembership(&Membership{ID: m.ID, UserID: m.UserID, OrgID: m.OrganizationID,
-			Roles: append([]string(nil), m.RoleSlugs()...), Status: m.Status, CreatedAt: mc, UpdatedAt: at(m.UpdatedAt, mc)})
+			Roles: append([]string(nil), m.RoleSlugs()...), Status: m.Status, DirectoryManaged: m.DirectoryManaged,
+			CustomAttributes: maps.Clone(m.CustomAttributes), CreatedAt: mc, UpdatedAt: at(m.UpdatedAt, mc)})
+	}
+	if err := tx.seedInvitations(set.Invitations); err != nil {
+		return err
 	}
 	// The sections of the rest of WorkOS, one call per area.
 	tx.seedAllowlists(set.Environment)
+	tx.seedRadarLists(set.Environment.RadarLists)
 	if err := tx.seedWebhookEndpoints(set.WebhookEndpoints); err != nil {
 		return err
 	}
@@ -259,6 +271,9 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 	if err := tx.seedOrgAPIKeys(set.Organizations); err != nil {
 		return err
 	}
+	if err := tx.seedUserAPIKeys(set.Users); err != nil {
+		return err
+	}
 	if err := tx.seedFeatureFlags(set.FeatureFlags); err != nil {
 		return err
 	}
@@ -269,6 +284,9 @@ func (tx *Tx) addFixtures(set *fixtures.Set) error {
 		return err
 	}
 	if err := tx.seedAuditLogActions(set.AuditLogActions); err != nil {
+		return err
+	}
+	if err := tx.seedAuditLogEvents(set); err != nil {
 		return err
 	}
 	if err := tx.seedAuthorization(set); err != nil {
@@ -331,6 +349,9 @@ func (tx *Tx) seedSession(fs *fixtures.Session) (SessionSeed, error) {
 		return SessionSeed{}, fmt.Errorf("session %s already exists", ss.ID)
 	}
 	tx.AddSession(ss)
+	if fs.ConnectionID != "" {
+		tx.LinkSession(fs.ConnectionID, ss.ID)
+	}
 	if t, ok := fs.RefreshTokenIssuedAt.Time(); ok {
 		tx.w.refresh[ss.RefreshToken].IAT = t.Unix()
 	}
@@ -360,6 +381,12 @@ func (tx *Tx) conflicts(add *fixtures.Set) error {
 		if w.orgs[o.ID] != nil {
 			ps = append(ps, fixtures.Problem{File: o.File, Line: o.Line, Path: o.Path + ".id", Message: fmt.Sprintf("organization %s already exists", o.ID)})
 		}
+		for _, d := range fixtureDomains(&o, tx.now) {
+			if owner := tx.DomainOwner(d.Domain); owner != nil {
+				ps = append(ps, fixtures.Problem{File: o.File, Line: o.Line, Path: o.Path,
+					Message: fmt.Sprintf("domain %s already belongs to organization %s", d.Domain, owner.OrgID)})
+			}
+		}
 	}
 	for _, m := range add.Memberships {
 		if w.byPair[pairKey(m.UserID, m.OrganizationID)] != nil || w.memberships[m.ID] != nil {
@@ -367,8 +394,13 @@ func (tx *Tx) conflicts(add *fixtures.Set) error {
 		}
 	}
 	for _, r := range add.Roles {
-		if w.roles[r.Slug] != nil {
+		if (r.OrganizationID == "" && w.roles[r.Slug] != nil) || (r.OrganizationID != "" && w.orgRoles[r.OrganizationID][r.Slug] != nil) {
 			ps = append(ps, fixtures.Problem{File: r.File, Line: r.Line, Path: r.Path + ".slug", Message: fmt.Sprintf("role %s already exists", r.Slug)})
+		}
+	}
+	for _, inv := range add.Invitations {
+		if w.invitations[inv.ID] != nil || w.invitationsByToken[inv.Token] != nil {
+			ps = append(ps, fixtures.Problem{File: inv.File, Line: inv.Line, Path: inv.Path + ".id", Message: fmt.Sprintf("invitation %s (or its token) already exists", inv.ID)})
 		}
 	}
 	for _, ss := range add.Sessions {

@@ -209,9 +209,23 @@ func (tx *Tx) seedFeatureFlags(list []fixtures.FeatureFlag) error {
 		if tx.Flag(ff.Slug) != nil {
 			return fmt.Errorf("feature flag %s already exists", ff.Slug)
 		}
+		created := at(ff.CreatedAt, tx.now)
 		tx.AddFlag(&Flag{ID: ff.ID, Slug: ff.Slug, Name: ff.Name, Description: ff.Description, Tags: slices.Clone(ff.Tags),
 			Enabled: ff.Enabled, DefaultValue: ff.DefaultValue, Orgs: slices.Clone(ff.Organizations), Users: slices.Clone(ff.Users),
-			CreatedAt: tx.now, UpdatedAt: tx.now}, FlagActor{ID: tx.st.cfg.ClientID, Source: "system"})
+			CreatedAt: created, UpdatedAt: at(ff.UpdatedAt, created)}, FlagActor{ID: tx.st.cfg.ClientID, Source: "system"})
 	}
 	return nil
+}
+
+// snapshotFeatureFlags writes the flags in creation order with their
+// targets in the order they were added (targets since deleted are left
+// out: they match no one, and could not load).
+func snapshotFeatureFlags(tx *Tx, set *fixtures.Set) {
+	for _, f := range tx.w.flags.order {
+		ff := fixtures.FeatureFlag{ID: f.ID, Slug: f.Slug, Name: f.Name, Description: f.Description, Tags: slices.Clone(f.Tags),
+			Enabled: f.Enabled, DefaultValue: f.DefaultValue, CreatedAt: stamp(f.CreatedAt), UpdatedAt: stamp(f.UpdatedAt)}
+		ff.Organizations = slices.DeleteFunc(slices.Clone(f.Orgs), func(id string) bool { return !tx.orgExists(id) })
+		ff.Users = slices.DeleteFunc(slices.Clone(f.Users), func(id string) bool { return !tx.userExists(id) })
+		set.FeatureFlags = append(set.FeatureFlags, ff)
+	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"net/url"
 	"time"
 
@@ -113,4 +114,47 @@ func (tx *Tx) AcceptInvitation(inv *Invitation, u *User) bool {
 	inv.State, inv.AcceptedAt, inv.AcceptedUserID, inv.UpdatedAt = InvitationAccepted, &accepted, u.ID, tx.now
 	tx.EmitInvitation("invitation.accepted", inv)
 	return true
+}
+
+// seedInvitations adds a fixture's invitations; a pending one's e-mail
+// goes to the outbox, as if just sent.
+func (tx *Tx) seedInvitations(list []fixtures.Invitation) error {
+	for i := range list {
+		f := &list[i]
+		if tx.w.invitations[f.ID] != nil || tx.w.invitationsByToken[f.Token] != nil {
+			return fmt.Errorf("invitation %s (or its token) already exists", f.ID)
+		}
+		if f.OrganizationID != "" && tx.w.orgs[f.OrganizationID] == nil {
+			return fmt.Errorf("invitation %s: organization %s does not exist", f.ID, f.OrganizationID)
+		}
+		created := at(f.CreatedAt, tx.now)
+		inv := &Invitation{ID: f.ID, Email: f.Email, State: f.State, OrgID: f.OrganizationID, RoleSlug: f.RoleSlug,
+			InviterUserID: f.InviterUserID, AcceptedUserID: f.AcceptedUserID, Token: f.Token, AcceptedAt: timePtr(f.AcceptedAt),
+			RevokedAt: timePtr(f.RevokedAt), ExpiresAt: at(f.ExpiresAt, created.Add(invitationValidity)), CreatedAt: created,
+			UpdatedAt: at(f.UpdatedAt, created)}
+		w := tx.w
+		inv.Seq = w.nextSeq(inv.ID)
+		w.invitations[inv.ID] = inv
+		w.invitationsByToken[inv.Token] = inv
+		w.invitationOrder = append(w.invitationOrder, inv)
+		if inv.StateAt(tx.now) == InvitationPending {
+			tx.SendInvitation(inv, inv.ID)
+		}
+		tx.EmitInvitation("invitation.created", inv) // at run time only: a reset's events are not logged
+	}
+	return nil
+}
+
+// snapshotInvitations writes the invitations in creation order (those of
+// an organization deleted since are left out: they could not load).
+func snapshotInvitations(tx *Tx, set *fixtures.Set) {
+	for _, inv := range tx.w.invitationOrder {
+		if inv.OrgID != "" && !tx.orgExists(inv.OrgID) {
+			continue
+		}
+		set.Invitations = append(set.Invitations, fixtures.Invitation{ID: inv.ID, Email: inv.Email, State: inv.State, OrganizationID: inv.OrgID,
+			RoleSlug: inv.RoleSlug, InviterUserID: inv.InviterUserID, AcceptedUserID: inv.AcceptedUserID, Token: inv.Token,
+			AcceptedAt: stampPtr(inv.AcceptedAt), RevokedAt: stampPtr(inv.RevokedAt), ExpiresAt: stamp(inv.ExpiresAt),
+			CreatedAt: stamp(inv.CreatedAt), UpdatedAt: stamp(inv.UpdatedAt)})
+	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"time"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
@@ -139,4 +140,26 @@ func (tx *Tx) MembershipObject(m *Membership) wire.Object {
 		o = append(o, wire.KV{"user", u.Object()})
 	}
 	return append(o, wire.KV{"created_at", wire.Time(m.CreatedAt)}, wire.KV{"updated_at", wire.Time(m.UpdatedAt)})
+}
+
+// snapshotMemberships writes the memberships in creation order, with their
+// own roles (those groups give are the authorization area's) and what
+// Directory Provisioning set on them.
+func snapshotMemberships(tx *Tx, set *fixtures.Set) {
+	ms := make([]*Membership, 0, len(tx.w.memberships))
+	for _, m := range tx.w.memberships {
+		ms = append(ms, m)
+	}
+	SortBySeq(ms)
+	for _, m := range ms {
+		fm := fixtures.Membership{ID: m.ID, UserID: m.UserID, OrganizationID: m.OrgID, Status: m.Status,
+			DirectoryManaged: m.DirectoryManaged, CustomAttributes: plain(m.CustomAttributes),
+			CreatedAt: stamp(m.CreatedAt), UpdatedAt: stamp(m.UpdatedAt)}
+		if len(m.Roles) == 1 {
+			fm.Role = m.Roles[0]
+		} else {
+			fm.Roles = slices.Clone(m.Roles)
+		}
+		set.Memberships = append(set.Memberships, fm)
+	}
 }

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
 )
 
 // Organization domain states and verification strategies.
@@ -129,6 +131,35 @@ func (tx *Tx) VerifyOrgDomain(d *OrgDomain) bool {
 	}
 	tx.Emit("organization_domain.updated", d.OrgID, d.Object())
 	return ok
+}
+
+// fixtureDomains are a fixture organization's domains: its plain domains
+// (verified by hand), then its domain_data.
+func fixtureDomains(o *fixtures.Organization, created time.Time) []*OrgDomain {
+	var out []*OrgDomain
+	for _, d := range o.Domains {
+		out = append(out, &OrgDomain{ID: fixtures.PrefixOrgDomain + deriveULID(o.ID+"/"+d, created), Domain: d, State: DomainVerified,
+			Strategy: StrategyManual, CreatedAt: created, UpdatedAt: created})
+	}
+	for _, d := range o.DomainData {
+		dc := at(d.CreatedAt, created)
+		out = append(out, &OrgDomain{ID: cmp.Or(d.ID, fixtures.PrefixOrgDomain+deriveULID(o.ID+"/"+d.Domain, created)),
+			Domain: strings.ToLower(d.Domain), State: cmp.Or(d.State, DomainVerified), Strategy: cmp.Or(d.VerificationStrategy, StrategyManual),
+			VerificationToken: d.VerificationToken, VerificationPrefix: d.VerificationPrefix, CreatedAt: dc, UpdatedAt: at(d.UpdatedAt, dc)})
+	}
+	return out
+}
+
+// snapshotDomains writes an organization's domains with their states and
+// ids, in its order.
+func snapshotDomains(o *Organization) []fixtures.OrganizationDomain {
+	var out []fixtures.OrganizationDomain
+	for _, d := range o.Domains {
+		out = append(out, fixtures.OrganizationDomain{ID: d.ID, Domain: d.Domain, State: d.State,
+			VerificationStrategy: cmp.Or(d.Strategy, StrategyManual), VerificationToken: d.VerificationToken,
+			VerificationPrefix: d.VerificationPrefix, CreatedAt: stamp(d.CreatedAt), UpdatedAt: stamp(cmp.Or(d.UpdatedAt, d.CreatedAt))})
+	}
+	return out
 }
 
 // SetDomainVerification marks a domain's verification to fail (or to

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
 )
 
 // Organization is a WorkOS organization. ExternalID is an index key: change
@@ -133,4 +134,19 @@ func (tx *Tx) DeleteOrg(o *Organization) {
 	w.orgOrder = without1(w.orgOrder, o)
 	w.forgetSeq(o.ID, tx.now)
 	tx.EmitOrg("organization.deleted", o)
+}
+
+// snapshotOrganizations writes the organizations in creation order, with
+// their domains and Audit Log retention (their API keys are the API keys
+// area's: snapshotAPIKeys).
+func snapshotOrganizations(tx *Tx, set *fixtures.Set) {
+	for _, o := range tx.w.orgOrder {
+		fo := fixtures.Organization{ID: o.ID, Name: o.Name, DomainData: snapshotDomains(o), ExternalID: o.ExternalID,
+			Metadata: fixtures.Metadata(o.Metadata), AllowProfilesOutsideOrganization: o.AllowProfilesOutsideOrganization,
+			CreatedAt: stamp(o.CreatedAt), UpdatedAt: stamp(o.UpdatedAt)}
+		if days, ok := tx.w.audit.retention[o.ID]; ok {
+			fo.AuditLogRetentionDays = days
+		}
+		set.Organizations = append(set.Organizations, fo)
+	}
 }

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
@@ -339,35 +341,50 @@ func (tx *Tx) seedDataIntegrations(list []fixtures.DataIntegration) error {
 		if tx.DataIntegration(f.Slug) != nil || tx.DataIntegrationByID(f.ID) != nil {
 			return fmt.Errorf("data integration %s already exists", f.Slug)
 		}
+		created := at(f.CreatedAt, tx.now)
 		d := &DataIntegration{ID: f.ID, Slug: f.Slug, Name: f.Name, Description: f.Description, Enabled: f.Enabled == nil || *f.Enabled,
 			Scopes: slices.Clone(f.Scopes), AuthMethods: slices.Clone(f.AuthMethods), Credentials: f.Credentials,
 			ClientID: f.ClientID, ClientSecret: f.ClientSecret, Config: nonNilMap(f.Config),
 			TokenTTL: f.AccessTokenTTL.Or(DefaultPipesTokenTTL), Refreshable: f.RefreshTokens == nil || *f.RefreshTokens,
-			CreatedAt: tx.now, UpdatedAt: tx.now}
+			CreatedAt: created, UpdatedAt: at(f.UpdatedAt, created)}
 		if fixtures.BuiltinProvider(f.Slug) == nil {
-			d.Custom = DefaultCustomProvider(f.Name)
+			d.Custom = fixtureCustomProvider(f.Name, f.CustomProvider)
 		}
 		tx.AddDataIntegration(d)
+		for _, fc := range f.OrganizationConfigurations {
+			if tx.w.orgs[fc.OrganizationID] == nil {
+				return fmt.Errorf("data integration %s: organization %s does not exist", d.Slug, fc.OrganizationID)
+			}
+			cc := at(fc.CreatedAt, tx.now)
+			c := &OrgIntegrationConfig{OrgID: fc.OrganizationID, Slug: d.Slug, Enabled: fc.Enabled, ClientID: fc.ClientID,
+				ClientSecret: fc.ClientSecret, Config: nonNilMap(fc.Config), CreatedAt: cc, UpdatedAt: at(fc.UpdatedAt, cc)}
+			if fc.Scopes != nil {
+				c.Scopes = append([]string{}, *fc.Scopes...)
+			}
+			tx.SetOrgIntegrationConfig(c)
+		}
 		for j := range f.ConnectedAccounts {
 			fa := &f.ConnectedAccounts[j]
+			ac := at(fa.CreatedAt, tx.now)
 			a := &ConnectedAccount{ID: fa.ID, IntegrationID: d.ID, Slug: d.Slug, UserID: fa.UserID, OrgID: fa.OrganizationID,
 				AuthMethod: fa.AuthMethod, Scopes: slices.Clone(fa.Scopes), State: fa.State,
 				APIKey: fa.APIKey, ClientID: fa.ClientID, ClientSecret: fa.ClientSecret, Config: nonNilMap(fa.Config),
-				CreatedAt: tx.now, UpdatedAt: tx.now}
+				CreatedAt: ac, UpdatedAt: at(fa.UpdatedAt, ac)}
 			if a.Scopes == nil {
-				a.Scopes = slices.Clone(tx.ScopesFor(d, a.OrgID))
+				a.Scopes = []string{}
+				if a.AuthMethod != fixtures.AuthMethodAPIKey {
+					a.Scopes = slices.Clone(tx.ScopesFor(d, a.OrgID))
+				}
 			}
-			if a.AuthMethod == fixtures.AuthMethodOAuth {
-				tx.IssuePipesTokens(d, a)
-				if fa.AccessToken != "" {
-					a.AccessToken = fa.AccessToken
+			if fa.GenerateTokens == nil || *fa.GenerateTokens {
+				if a.AuthMethod == fixtures.AuthMethodOAuth {
+					tx.IssuePipesTokens(d, a)
 				}
-				if fa.RefreshToken != "" {
-					a.RefreshToken = fa.RefreshToken
-				}
-				if exp, ok := fa.ExpiresAt.Time(); ok {
-					a.ExpiresAt = exp.UTC()
-				}
+			}
+			a.AccessToken = cmp.Or(fa.AccessToken, a.AccessToken)
+			a.RefreshToken = cmp.Or(fa.RefreshToken, a.RefreshToken)
+			if exp, ok := fa.ExpiresAt.Time(); ok {
+				a.ExpiresAt = exp.UTC()
 			}
 			if tx.w.users[a.UserID] == nil || (a.OrgID != "" && tx.w.orgs[a.OrgID] == nil) {
 				return fmt.Errorf("connected account %s: its user or organization does not exist", a.ID)
@@ -461,4 +478,106 @@ func (w *World) checkVaultAndPipes() error {
 		return fmt.Errorf("connected accounts: %d by user, %d by key", n, len(p.accounts))
 	}
 	return nil
+}
+
+// fixtureCustomProvider is a custom provider's definition: the emulator's
+// defaults, with what the fixture's custom_provider sets.
+func fixtureCustomProvider(name string, f *fixtures.PipesCustomProvider) *CustomProvider {
+	p := DefaultCustomProvider(name)
+	if f == nil {
+		return p
+	}
+	opt := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	p.AuthorizationURL, p.TokenURL, p.RefreshTokenURL = opt(f.AuthorizationURL), opt(f.TokenURL), opt(f.RefreshTokenURL)
+	if f.PKCEEnabled != nil {
+		p.PKCEEnabled = *f.PKCEEnabled
+	}
+	if f.ClientSecretRequired != nil {
+		p.ClientSecretRequired = *f.ClientSecretRequired
+	}
+	p.ScopesRequired = f.ScopesRequired
+	p.RequestScopeSeparator = cmp.Or(f.RequestScopeSeparator, p.RequestScopeSeparator)
+	p.TokenBodyContentType = cmp.Or(f.TokenBodyContentType, p.TokenBodyContentType)
+	p.AuthenticateVia = cmp.Or(f.AuthenticateVia, p.AuthenticateVia)
+	if f.AdditionalAuthorizationParameters != nil {
+		p.AdditionalAuthorizationParameters = maps.Clone(map[string]string(f.AdditionalAuthorizationParameters))
+	}
+	return p
+}
+
+// snapshotDataIntegrations writes the integrations in creation order, with
+// their custom definitions, organizations' overrides and connected
+// accounts (tokens and secrets included, taken as written at load). The
+// consent flows in progress are not fixture state.
+func snapshotDataIntegrations(tx *Tx, set *fixtures.Set) {
+	var accounts []*ConnectedAccount
+	for _, list := range tx.w.pipes.userAccounts {
+		accounts = append(accounts, list...)
+	}
+	SortBySeq(accounts)
+	byIntegration := map[string][]*ConnectedAccount{}
+	for _, a := range accounts {
+		byIntegration[a.IntegrationID] = append(byIntegration[a.IntegrationID], a)
+	}
+	var configs []*OrgIntegrationConfig
+	for _, c := range tx.w.pipes.orgConfigs {
+		configs = append(configs, c)
+	}
+	slices.SortFunc(configs, func(a, b *OrgIntegrationConfig) int {
+		sa, _ := tx.SeqOf(a.OrgID)
+		sb, _ := tx.SeqOf(b.OrgID)
+		return cmp.Or(cmp.Compare(sa, sb), strings.Compare(a.Slug, b.Slug))
+	})
+	for _, d := range tx.w.pipes.order {
+		fd := fixtures.DataIntegration{ID: d.ID, Slug: d.Slug, Name: d.Name, Description: d.Description, Scopes: slices.Clone(d.Scopes),
+			AuthMethods: slices.Clone(d.AuthMethods), Credentials: d.Credentials, ClientID: d.ClientID, ClientSecret: d.ClientSecret,
+			Config: fixtures.Metadata(maps.Clone(d.Config)), AccessTokenTTL: fixtures.Duration(d.TokenTTL.String()),
+			CreatedAt: stamp(d.CreatedAt), UpdatedAt: stamp(d.UpdatedAt)}
+		if !d.Enabled {
+			fd.Enabled = new(bool)
+		}
+		if !d.Refreshable {
+			fd.RefreshTokens = new(bool)
+		}
+		if c := d.Custom; c != nil {
+			fd.CustomProvider = &fixtures.PipesCustomProvider{
+				AuthorizationURL: deref(c.AuthorizationURL), TokenURL: deref(c.TokenURL), RefreshTokenURL: deref(c.RefreshTokenURL),
+				PKCEEnabled: &c.PKCEEnabled, RequestScopeSeparator: c.RequestScopeSeparator, ScopesRequired: c.ScopesRequired,
+				ClientSecretRequired: &c.ClientSecretRequired, TokenBodyContentType: c.TokenBodyContentType, AuthenticateVia: c.AuthenticateVia,
+				AdditionalAuthorizationParameters: fixtures.Metadata(maps.Clone(c.AdditionalAuthorizationParameters)),
+			}
+		}
+		for _, c := range configs {
+			if c.Slug != d.Slug || !tx.orgExists(c.OrgID) {
+				continue
+			}
+			fc := fixtures.PipesOrganizationConfiguration{OrganizationID: c.OrgID, Enabled: c.Enabled, ClientID: c.ClientID,
+				ClientSecret: c.ClientSecret, Config: fixtures.Metadata(maps.Clone(c.Config)), CreatedAt: stamp(c.CreatedAt), UpdatedAt: stamp(c.UpdatedAt)}
+			if c.Scopes != nil {
+				scopes := slices.Clone(c.Scopes)
+				fc.Scopes = &scopes
+			}
+			fd.OrganizationConfigurations = append(fd.OrganizationConfigurations, fc)
+		}
+		for _, a := range byIntegration[d.ID] {
+			fa := fixtures.ConnectedAccount{ID: a.ID, UserID: a.UserID, OrganizationID: a.OrgID, AuthMethod: a.AuthMethod,
+				Scopes: slices.Clone(a.Scopes), State: a.State, AccessToken: a.AccessToken, RefreshToken: a.RefreshToken,
+				ExpiresAt: stamp(a.ExpiresAt), GenerateTokens: new(bool), APIKey: a.APIKey, ClientID: a.ClientID,
+				ClientSecret: a.ClientSecret, Config: fixtures.Metadata(maps.Clone(a.Config)), CreatedAt: stamp(a.CreatedAt), UpdatedAt: stamp(a.UpdatedAt)}
+			fd.ConnectedAccounts = append(fd.ConnectedAccounts, fa)
+		}
+		set.DataIntegrations = append(set.DataIntegrations, fd)
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

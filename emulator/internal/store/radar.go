@@ -1,10 +1,14 @@
 package store
 
 import (
+	"maps"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/authkit-emulator/authkit-emulator/fixtures"
 )
 
 // Radar: every sign-in attempt (the API's first-factor grants, the hosted
@@ -38,7 +42,7 @@ const (
 )
 
 // RadarListTypes are the spec's list types, in its order.
-var RadarListTypes = []string{"ip_address", "domain", "email", "device", "user_agent", "device_fingerprint", "country"}
+var RadarListTypes = fixtures.RadarListTypes
 
 // maxRadarAttempts bounds the attempts kept (the oldest leave first), so a
 // long load run's memory stays flat.
@@ -294,4 +298,30 @@ func (tx *Tx) SendRadarSMS(u *User, phone string) *OutboxEntry {
 		Code: tx.Digits(6), CreatedAt: tx.now, ExpiresAt: tx.now.Add(CodeTTL)}
 	tx.Send(e)
 	return e
+}
+
+// seedRadarLists fills Radar's lists from the environment's radar_lists.
+func (tx *Tx) seedRadarLists(lists []fixtures.RadarList) {
+	for _, l := range lists {
+		for _, e := range l.Entries {
+			tx.AddRadarListEntry(l.Type, l.Action, e)
+		}
+	}
+}
+
+// snapshotRadarLists writes Radar's non-empty lists, in the spec's order
+// of types, allow before block, each list's entries sorted. The attempts
+// and the control plane's switch are not fixture state.
+func snapshotRadarLists(tx *Tx, set *fixtures.Set) {
+	set.Environment.RadarLists = nil
+	for _, typ := range RadarListTypes {
+		for _, action := range []string{"allow", "block"} {
+			l := tx.w.radar.lists[typ+"/"+action]
+			if len(l) == 0 {
+				continue
+			}
+			set.Environment.RadarLists = append(set.Environment.RadarLists,
+				fixtures.RadarList{Type: typ, Action: action, Entries: slices.Sorted(maps.Keys(l))})
+		}
+	}
 }

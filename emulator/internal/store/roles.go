@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"time"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
@@ -192,4 +193,28 @@ func (tx *Tx) RoleClaims(userID, orgID string) (roleSlug string, roles, perms []
 		}
 	}
 	return roleSlug, roles, perms
+}
+
+// snapshotRoles writes the permissions, then the roles (the environment's
+// and the organizations' own) in creation order, with their resource
+// types and times.
+func snapshotRoles(tx *Tx, set *fixtures.Set) {
+	for _, p := range tx.w.permOrder {
+		set.Permissions = append(set.Permissions, fixtures.Permission{ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description,
+			ResourceTypeSlug: p.PermissionType(), CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt)})
+	}
+	var roles []*Role
+	for _, r := range tx.w.roles {
+		roles = append(roles, r)
+	}
+	for _, own := range tx.w.orgRoles {
+		for _, r := range own {
+			roles = append(roles, r)
+		}
+	}
+	SortBySeq(roles)
+	for _, r := range roles {
+		set.Roles = append(set.Roles, fixtures.Role{ID: r.ID, OrganizationID: r.OrgID, Slug: r.Slug, Name: r.Name, Description: r.Description,
+			ResourceTypeSlug: r.RoleType(), Permissions: slices.Clone(r.Permissions), CreatedAt: stamp(r.CreatedAt), UpdatedAt: stamp(r.UpdatedAt)})
+	}
 }

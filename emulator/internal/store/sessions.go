@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"time"
 
 	"github.com/authkit-emulator/authkit-emulator/emulator/internal/wire"
@@ -147,4 +148,44 @@ func (tx *Tx) SessionObject(ss *Session) wire.Object {
 		wire.KV{"ip_address", wire.Opt(ss.IPAddress)}, wire.KV{"user_agent", wire.Opt(ss.UserAgent)},
 		wire.KV{"expires_at", wire.OptTime(ss.ExpiresAt)}, wire.KV{"ended_at", wire.TimePtr(ss.EndedAt)},
 		wire.KV{"created_at", wire.Time(ss.CreatedAt)}, wire.KV{"updated_at", wire.Time(ss.UpdatedAt)})
+}
+
+// snapshotSessions writes the sessions in creation order with their
+// refresh tokens and the pins of the access tokens they keep; a live
+// session started through an SSO connection names it.
+func snapshotSessions(tx *Tx, set *fixtures.Set) {
+	ss := make([]*Session, 0, len(tx.w.sessions))
+	for _, s := range tx.w.sessions {
+		// A session outlives its user only until it is evicted; it cannot
+		// be loaded without one.
+		if tx.w.users[s.UserID] != nil && (s.OrgID == "" || tx.w.orgs[s.OrgID] != nil) {
+			ss = append(ss, s)
+		}
+	}
+	SortBySeq(ss)
+	via := map[string]string{}
+	for connID, ids := range tx.w.sso.connSessions {
+		for _, id := range ids {
+			via[id] = connID
+		}
+	}
+	for _, s := range ss {
+		fs := fixtures.Session{ID: s.ID, UserID: s.UserID, OrganizationID: s.OrgID, ClientID: s.ClientID, Status: s.Status,
+			RefreshToken: s.RefreshToken, Scopes: slices.Clone(s.Scopes), CreatedAt: stamp(s.CreatedAt), AuthMethod: s.AuthMethod,
+			LastActiveAt: stamp(s.LastActive), IPAddress: s.IPAddress, UserAgent: s.UserAgent, EndedAt: stampPtr(s.EndedAt)}
+		if rt := tx.w.refresh[s.RefreshToken]; rt != nil {
+			fs.RefreshTokenIssuedAt = stamp(time.Unix(rt.IAT, 0))
+		}
+		fs.AccessToken = tx.keptToken(s)
+		if fs.AccessToken == nil {
+			no := false
+			fs.MintAccessToken = &no
+		}
+		// Only a live session's link matters: ending the connection ends
+		// live sessions, and a link is pruned once its session ends.
+		if c := via[s.ID]; c != "" && s.Status == fixtures.SessionActive && tx.w.sso.conns[c] != nil {
+			fs.ConnectionID = c
+		}
+		set.Sessions = append(set.Sessions, fs)
+	}
 }

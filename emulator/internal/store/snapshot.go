@@ -1,11 +1,10 @@
 package store
 
 import (
-	"cmp"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -20,16 +19,30 @@ import (
 // one again gives the same bytes. Each product area adds its section's
 // exporter to snapshotters.
 
-// snapshotters fill the sections of a snapshot, one per area.
+// snapshotters fill the sections of a snapshot, one per area, each in
+// its area's file. Those that complete an item another wrote (an
+// organization's API keys, the environment's allow-lists) come after it.
 var snapshotters = []func(tx *Tx, set *fixtures.Set){
 	snapshotEnvironment,
+	snapshotAllowlists,
+	snapshotRadarLists,
 	snapshotApplications,
 	snapshotOrganizations,
 	snapshotUsers,
 	snapshotRoles,
 	snapshotMemberships,
+	snapshotAPIKeys,
 	snapshotSessions,
+	snapshotInvitations,
 	snapshotWebhookEndpoints,
+	snapshotVaultObjects,
+	snapshotDataIntegrations,
+	snapshotFeatureFlags,
+	snapshotConnections,
+	snapshotDirectories,
+	snapshotAuditLogs,
+	snapshotAuthorization,
+	snapshotAgentRegistrations,
 }
 
 // Snapshot renders the world as a fixture set.
@@ -52,6 +65,66 @@ func stamp(t time.Time) fixtures.Timestamp {
 	return fixtures.Timestamp(t.UTC().Format(time.RFC3339Nano))
 }
 
+// stampPtr is stamp for an optional time.
+func stampPtr(t *time.Time) fixtures.Timestamp {
+	if t == nil {
+		return ""
+	}
+	return stamp(*t)
+}
+
+// timePtr is the time a fixture gives, or nil when it gives none.
+func timePtr(t fixtures.Timestamp) *time.Time {
+	v, ok := t.Time()
+	if !ok {
+		return nil
+	}
+	v = v.UTC()
+	return &v
+}
+
+// plain makes attribute values plain YAML values: numbers the API decoded
+// as json.Number become int64 or float64, so a snapshot writes them as
+// numbers and reads them back the same.
+func plain(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = plainValue(v)
+	}
+	return out
+}
+
+func plainValue(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return i
+		}
+		if f, err := x.Float64(); err == nil {
+			return f
+		}
+		return x.String()
+	case map[string]any:
+		return plain(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plainValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// userExists and orgExists say whether a reference a snapshot writes
+// still names something: a snapshot refers only to what it contains, or
+// it would not load.
+func (tx *Tx) userExists(id string) bool { return id != "" && tx.w.users[id] != nil }
+func (tx *Tx) orgExists(id string) bool  { return id != "" && tx.w.orgs[id] != nil }
+
 func snapshotEnvironment(tx *Tx, set *fixtures.Set) {
 	env := tx.w.fixtures.Environment
 	cfg := tx.st.cfg
@@ -61,6 +134,7 @@ func snapshotEnvironment(tx *Tx, set *fixtures.Set) {
 		env.APIKeys = append(env.APIKeys, string(k))
 	}
 	env.Clock = stamp(tx.now)
+	env.CreatedAt = stamp(tx.w.createdAt)
 	env.Seed = tx.st.seed
 	env.RandomState = tx.st.randomState()
 	if n := len(tx.w.events.all.items); n > 0 {
@@ -68,124 +142,11 @@ func snapshotEnvironment(tx *Tx, set *fixtures.Set) {
 	} else {
 		env.EventCursor = tx.w.events.origin
 	}
+	env.JWTTemplate, env.JWTTemplateCreatedAt, env.JWTTemplateUpdatedAt = "", "", ""
 	if t := tx.w.jwtTemplate; t != nil {
-		env.JWTTemplate = t.Content
-	} else {
-		env.JWTTemplate = ""
+		env.JWTTemplate, env.JWTTemplateCreatedAt, env.JWTTemplateUpdatedAt = t.Content, stamp(t.CreatedAt), stamp(t.UpdatedAt)
 	}
 	set.Environment = env
-}
-
-// snapshotApplications writes the Connect applications in creation order;
-// an application keeps its first client secret (fixtures have one).
-func snapshotApplications(tx *Tx, set *fixtures.Set) {
-	for _, a := range tx.w.connect.order {
-		fa := a.Application
-		fa.Pos = fixtures.Pos{}
-		fa.ClientSecret = ""
-		if len(a.Secrets) > 0 {
-			fa.ClientSecret = string(a.Secrets[0].value)
-		}
-		set.Applications = append(set.Applications, fa)
-	}
-}
-
-func snapshotOrganizations(tx *Tx, set *fixtures.Set) {
-	for _, o := range tx.w.orgOrder {
-		fo := fixtures.Organization{ID: o.ID, Name: o.Name, ExternalID: o.ExternalID, Metadata: fixtures.Metadata(o.Metadata),
-			AllowProfilesOutsideOrganization: o.AllowProfilesOutsideOrganization, CreatedAt: stamp(o.CreatedAt), UpdatedAt: stamp(o.UpdatedAt)}
-		for _, d := range o.Domains {
-			fo.Domains = append(fo.Domains, d.Domain)
-		}
-		for _, k := range tx.w.apiKeys.byOrg[o.ID] {
-			fo.APIKeys = append(fo.APIKeys, fixtures.OrgAPIKey{Name: k.Name, Value: k.value, Permissions: slices.Clone(k.Permissions)})
-		}
-		set.Organizations = append(set.Organizations, fo)
-	}
-}
-
-func snapshotUsers(tx *Tx, set *fixtures.Set) {
-	for _, u := range tx.w.userOrder {
-		fu := fixtures.User{ID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified, FirstName: u.FirstName, LastName: u.LastName,
-			Password: string(u.Password), PasswordHash: string(u.PasswordHash), ExternalID: u.ExternalID, Metadata: fixtures.Metadata(u.Metadata),
-			ProfilePictureURL: u.ProfilePictureURL, Locale: u.Locale, CreatedAt: stamp(u.CreatedAt), UpdatedAt: stamp(u.UpdatedAt)}
-		if u.LastSignInAt != nil {
-			fu.LastSignInAt = stamp(*u.LastSignInAt)
-		}
-		if fs := tx.w.userFactors[u.ID]; len(fs) > 0 {
-			fu.TOTPSecret = fs[0].Secret
-		}
-		set.Users = append(set.Users, fu)
-	}
-}
-
-func snapshotRoles(tx *Tx, set *fixtures.Set) {
-	for _, p := range tx.w.permOrder {
-		set.Permissions = append(set.Permissions, fixtures.Permission{ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description})
-	}
-	var roles []*Role
-	for _, r := range tx.w.roles {
-		roles = append(roles, r)
-	}
-	slices.SortFunc(roles, func(a, b *Role) int { return cmp.Compare(a.Seq, b.Seq) })
-	for _, r := range roles {
-		set.Roles = append(set.Roles, fixtures.Role{ID: r.ID, Slug: r.Slug, Name: r.Name, Description: r.Description,
-			Permissions: slices.Clone(r.Permissions)})
-	}
-}
-
-func snapshotMemberships(tx *Tx, set *fixtures.Set) {
-	ms := make([]*Membership, 0, len(tx.w.memberships))
-	for _, m := range tx.w.memberships {
-		ms = append(ms, m)
-	}
-	SortBySeq(ms)
-	for _, m := range ms {
-		fm := fixtures.Membership{ID: m.ID, UserID: m.UserID, OrganizationID: m.OrgID, Status: m.Status,
-			CreatedAt: stamp(m.CreatedAt), UpdatedAt: stamp(m.UpdatedAt)}
-		if len(m.Roles) == 1 {
-			fm.Role = m.Roles[0]
-		} else {
-			fm.Roles = slices.Clone(m.Roles)
-		}
-		set.Memberships = append(set.Memberships, fm)
-	}
-}
-
-func snapshotSessions(tx *Tx, set *fixtures.Set) {
-	ss := make([]*Session, 0, len(tx.w.sessions))
-	for _, s := range tx.w.sessions {
-		// A session outlives its user only until it is evicted; it cannot
-		// be loaded without one.
-		if tx.w.users[s.UserID] != nil && (s.OrgID == "" || tx.w.orgs[s.OrgID] != nil) {
-			ss = append(ss, s)
-		}
-	}
-	SortBySeq(ss)
-	for _, s := range ss {
-		fs := fixtures.Session{ID: s.ID, UserID: s.UserID, OrganizationID: s.OrgID, ClientID: s.ClientID, Status: s.Status,
-			RefreshToken: s.RefreshToken, Scopes: slices.Clone(s.Scopes), CreatedAt: stamp(s.CreatedAt), AuthMethod: s.AuthMethod,
-			LastActiveAt: stamp(s.LastActive), IPAddress: s.IPAddress, UserAgent: s.UserAgent}
-		if s.EndedAt != nil {
-			fs.EndedAt = stamp(*s.EndedAt)
-		}
-		if rt := tx.w.refresh[s.RefreshToken]; rt != nil {
-			fs.RefreshTokenIssuedAt = stamp(time.Unix(rt.IAT, 0))
-		}
-		fs.AccessToken = tx.keptToken(s)
-		if fs.AccessToken == nil {
-			no := false
-			fs.MintAccessToken = &no
-		}
-		set.Sessions = append(set.Sessions, fs)
-	}
-}
-
-func snapshotWebhookEndpoints(tx *Tx, set *fixtures.Set) {
-	for _, e := range tx.w.webhooks.order {
-		set.WebhookEndpoints = append(set.WebhookEndpoints, fixtures.WebhookEndpoint{ID: e.ID, EndpointURL: e.URL, Secret: e.Secret,
-			Events: slices.Clone(e.Events), Status: e.Status})
-	}
 }
 
 // randomState encodes the positions of the seeded streams.

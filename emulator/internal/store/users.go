@@ -213,3 +213,19 @@ func (c Credentials) Check(pw string) bool {
 	_ = bcrypt.CompareHashAndPassword([]byte(dummyHash), []byte(pw))
 	return false
 }
+
+// snapshotUsers writes the users in creation order, each with its first
+// TOTP factor's secret (their API keys are the API keys area's:
+// snapshotAPIKeys).
+func snapshotUsers(tx *Tx, set *fixtures.Set) {
+	for _, u := range tx.w.userOrder {
+		fu := fixtures.User{ID: u.ID, Email: u.Email, EmailVerified: u.EmailVerified, FirstName: u.FirstName, LastName: u.LastName,
+			Password: string(u.Password), PasswordHash: string(u.PasswordHash), ExternalID: u.ExternalID, Metadata: fixtures.Metadata(u.Metadata),
+			ProfilePictureURL: u.ProfilePictureURL, Locale: u.Locale, CreatedAt: stamp(u.CreatedAt), UpdatedAt: stamp(u.UpdatedAt),
+			LastSignInAt: stampPtr(u.LastSignInAt)}
+		if fs := tx.w.userFactors[u.ID]; len(fs) > 0 {
+			fu.TOTPSecret = fs[0].Secret
+		}
+		set.Users = append(set.Users, fu)
+	}
+}

@@ -215,8 +215,20 @@ func (tx *Tx) seedVaultObjects(list []fixtures.VaultObject) error {
 		}
 		kekID, _ := tx.VaultKEK(ctx)
 		created := tx.UseVaultKEK(ctx)
-		o := &VaultObject{ID: strings.ToLower(f.ID), Name: f.Name, Context: ctx, KeyID: kekID,
-			Versions: []*VaultVersion{tx.NewVaultVersion(f.Value)}, UpdatedAt: tx.now, UpdatedBy: FixtureActor}
+		o := &VaultObject{ID: strings.ToLower(f.ID), Name: f.Name, Context: ctx, KeyID: kekID, UpdatedAt: tx.now, UpdatedBy: FixtureActor}
+		if len(f.Versions) == 0 {
+			o.Versions = []*VaultVersion{tx.NewVaultVersion(f.Value)}
+		}
+		for _, fv := range f.Versions {
+			sum := md5.Sum([]byte(fv.Value))
+			v := &VaultVersion{ID: strings.ToLower(fv.ID), CreatedAt: at(fv.CreatedAt, tx.now), Value: fv.Value, ETag: hex.EncodeToString(sum[:])}
+			o.Versions = append(o.Versions, v)
+			o.UpdatedAt = v.CreatedAt
+		}
+		o.UpdatedAt = at(f.UpdatedAt, o.UpdatedAt)
+		if a := f.UpdatedBy; a != nil {
+			o.UpdatedBy = VaultActor{ID: a.ID, Name: a.Name, Source: a.Source}
+		}
 		tx.AddVaultObject(o)
 		if created {
 			tx.Emit("vault.kek.created", "", VaultEvent(FixtureActor, "key_name", KeyName(ctx), "key_id", kekID))
@@ -241,4 +253,23 @@ func VaultEvent(a VaultActor, kv ...any) wire.Object {
 // environment).
 func StableULID(key string) string {
 	return deriveULID(key, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+}
+
+// snapshotVaultObjects writes the objects in creation order with every
+// version (values in clear: the fixtures hold them so) and who changed
+// them last. Which key contexts data keys have used is not written.
+func snapshotVaultObjects(tx *Tx, set *fixtures.Set) {
+	for _, o := range tx.w.vault.order {
+		fo := fixtures.VaultObject{ID: o.ID, Name: o.Name, KeyContext: fixtures.Metadata(maps.Clone(o.Context)), UpdatedAt: stamp(o.UpdatedAt)}
+		if len(fo.KeyContext) == 0 {
+			fo.KeyContext = nil
+		}
+		for _, v := range o.Versions {
+			fo.Versions = append(fo.Versions, fixtures.VaultVersion{ID: v.ID, Value: v.Value, CreatedAt: stamp(v.CreatedAt)})
+		}
+		if o.UpdatedBy != FixtureActor {
+			fo.UpdatedBy = &fixtures.VaultActor{ID: o.UpdatedBy.ID, Name: o.UpdatedBy.Name, Source: o.UpdatedBy.Source}
+		}
+		set.VaultObjects = append(set.VaultObjects, fo)
+	}
 }

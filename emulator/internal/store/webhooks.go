@@ -96,8 +96,18 @@ func (tx *Tx) seedWebhookEndpoints(list []fixtures.WebhookEndpoint) error {
 		if tx.WebhookEndpointByURL(f.EndpointURL) != nil {
 			return fmt.Errorf("a webhook endpoint for %s already exists", f.EndpointURL)
 		}
+		created := at(f.CreatedAt, tx.now)
 		tx.AddWebhookEndpoint(&WebhookEndpoint{ID: f.ID, URL: f.EndpointURL, Secret: f.Secret,
-			Events: slices.Clone(f.Events), Status: f.Status, CreatedAt: tx.now, UpdatedAt: tx.now})
+			Events: slices.Clone(f.Events), Status: f.Status, CreatedAt: created, UpdatedAt: at(f.UpdatedAt, created)})
 	}
 	return nil
+}
+
+// snapshotWebhookEndpoints writes the endpoints in creation order (their
+// deliveries are not fixture state).
+func snapshotWebhookEndpoints(tx *Tx, set *fixtures.Set) {
+	for _, e := range tx.w.webhooks.order {
+		set.WebhookEndpoints = append(set.WebhookEndpoints, fixtures.WebhookEndpoint{ID: e.ID, EndpointURL: e.URL, Secret: e.Secret,
+			Events: slices.Clone(e.Events), Status: e.Status, CreatedAt: stamp(e.CreatedAt), UpdatedAt: stamp(e.UpdatedAt)})
+	}
 }
