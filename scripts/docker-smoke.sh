@@ -224,8 +224,12 @@ uid=$(docker top "$(container authkit)" -o pid,uid | awk 'NR == 2 { print $2 }')
 ok "runs as USER $user (process uid $uid)"
 
 phase "issuer: configured, never from the Host header"
-req GET "$AUTHKIT/.well-known/openid-configuration" -H 'Host: somewhere-else.test:9999'
+# A dotless name passes the DNS-rebinding guard (like a compose service name), so
+# it shows the issuer does not follow the Host header; a dotted foreign name is refused.
+req GET "$AUTHKIT/.well-known/openid-configuration" -H 'Host: somewhere-else:9999'
 expect 200 "\"issuer\":\"$ISSUER\"" "discovery through localhost names $ISSUER, whatever the Host header"
+req GET "$AUTHKIT/.well-known/openid-configuration" -H 'Host: somewhere-else.test:9999'
+expect 421 '"code":"host_not_allowed"' "a foreign dotted Host is refused (DNS-rebinding guard)"
 
 phase "host -> container: a token minted through localhost verifies in the app"
 req POST "$AUTHKIT/oauth2/token" -d grant_type=client_credentials -d client_id=$WORKER -d client_secret=$WORKER_SECRET
