@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -70,6 +71,28 @@ func run(args []string, stdout, stderr io.Writer) int {
 // isHelp reports whether an argument asks for help.
 func isHelp(arg string) bool {
 	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
+// otherSections lists the non-empty fixture sections beyond the six the
+// summary always names (connections, directories, webhook endpoints, ...),
+// so a file that seeds only those does not look empty.
+func otherSections(set *fixtures.Set, core map[string]int) string {
+	if set == nil {
+		return ""
+	}
+	counts := set.Counts()
+	keys := make([]string, 0, len(counts))
+	for k, n := range counts {
+		if _, named := core[k]; !named && n > 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, ", %d %s", counts[k], k)
+	}
+	return b.String()
 }
 
 // usage prints the commands and the serve flags: what `--help` answers.
@@ -375,8 +398,8 @@ func validate(args []string, stdout, stderr io.Writer) int {
 		var srv *emulator.Server
 		if srv, err = emulator.New(emulator.Config{Fixtures: set}); err == nil {
 			c := srv.Counts()
-			fmt.Fprintf(stdout, "%s: valid: %d applications, %d users, %d organizations, %d roles, %d memberships, %d sessions\n",
-				path, c["applications"], c["users"], c["organizations"], c["roles"], c["memberships"], c["sessions"])
+			fmt.Fprintf(stdout, "%s: valid: %d applications, %d users, %d organizations, %d roles, %d memberships, %d sessions%s\n",
+				path, c["applications"], c["users"], c["organizations"], c["roles"], c["memberships"], c["sessions"], otherSections(set, c))
 			return 0
 		}
 	}

@@ -32,6 +32,7 @@ func TestValidateCommand(t *testing.T) {
 		want []string
 	}{
 		{"examples/seed.yaml", 0, []string{"examples/seed.yaml: valid: 1 applications, 1 users, 2 organizations"}},
+		{"fixtures/testdata/valid/directory_sync_audit.yaml", 0, []string{"1 memberships, 0 sessions, 2 audit_log_actions, 1 directories\n"}},
 		{bad, 1, []string{
 			bad + ":3: users[1].email: \"not-an-email\" is not an e-mail address",
 			bad + ":4: users[2].email: duplicate of users[0]",
@@ -136,5 +137,19 @@ func TestCLIUsage(t *testing.T) {
 				t.Errorf("stderr has %q %d times:\n%s", tc.stderrOnce, strings.Count(errb.String(), tc.stderrOnce), errb.String())
 			}
 		})
+	}
+}
+
+// TestCLIDocMatchesUsage keeps docs/cli.md's copy of --help true: a flag
+// added without its documentation fails here.
+func TestCLIDocMatchesUsage(t *testing.T) {
+	doc, err := os.ReadFile("docs/cli.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	usage(&out)
+	if !strings.Contains(string(doc), "```\n"+out.String()+"```") {
+		t.Fatalf("docs/cli.md does not hold the current --help output; paste this between its fences:\n%s", out.String())
 	}
 }
