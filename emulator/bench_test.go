@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -101,4 +102,52 @@ func BenchmarkNew(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkUpdateUser measures a management write (PUT
+// /user_management/users/{id}, which emits user.updated) through the whole
+// handler in process, and as a client sees it over loopback HTTP with a
+// kept-alive connection. Beside BenchmarkWriteUserUpdate (the event's own
+// cost in the store) it gives the share of a write that its event takes
+// (docs/performance.md).
+func BenchmarkUpdateUser(b *testing.B) {
+	srv := emutest.New(b, emulator.Config{})
+	h := srv.Handler()
+	put := func(i int) *http.Request {
+		req := httptest.NewRequest(http.MethodPut, "/user_management/users/"+emutest.AliceID,
+			strings.NewReader(fmt.Sprintf(`{"first_name":"Alice%d"}`, i&7)))
+		req.RequestURI = ""
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+emutest.APIKey)
+		return req
+	}
+	b.Run("handler", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, put(i))
+			if rec.Code != 200 {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}
+	})
+	b.Run("loopback", func(b *testing.B) {
+		hs := httptest.NewServer(h)
+		defer hs.Close()
+		base, _ := url.Parse(hs.URL)
+		client := hs.Client()
+		for i := 0; b.Loop(); i++ {
+			req := put(i)
+			req.URL.Scheme, req.URL.Host, req.Host = base.Scheme, base.Host, base.Host
+			res, err := client.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				b.Fatalf("status %d", res.StatusCode)
+			}
+		}
+	})
 }

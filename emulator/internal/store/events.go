@@ -118,7 +118,7 @@ type eventLog struct {
 	all       eventQueue
 	byType    map[string]*eventQueue
 	byOrg     map[string]*eventQueue
-	byOrgType map[string]*eventQueue // org id + "\x00" + type
+	byOrgType map[orgType]*eventQueue
 	byID      map[string]*Event
 	seq       uint64
 	// monotonic is true while no event is older than the one before it
@@ -132,12 +132,16 @@ type eventLog struct {
 	origin string
 }
 
+// orgType keys the index of one organization's events of one type: a
+// struct, not a joined string, so appending and evicting allocate no key.
+type orgType struct{ org, typ string }
+
 func newEventLog() eventLog {
 	return eventLog{byType: map[string]*eventQueue{}, byOrg: map[string]*eventQueue{},
-		byOrgType: map[string]*eventQueue{}, byID: map[string]*Event{}, monotonic: true}
+		byOrgType: map[orgType]*eventQueue{}, byID: map[string]*Event{}, monotonic: true}
 }
 
-func queueIn(m map[string]*eventQueue, key string) *eventQueue {
+func queueIn[K comparable](m map[K]*eventQueue, key K) *eventQueue {
 	q := m[key]
 	if q == nil {
 		q = &eventQueue{}
@@ -154,7 +158,7 @@ func (l *eventLog) append(e *Event) {
 	queueIn(l.byType, e.Type).push(e)
 	if e.OrgID != "" {
 		queueIn(l.byOrg, e.OrgID).push(e)
-		queueIn(l.byOrgType, e.OrgID+"\x00"+e.Type).push(e)
+		queueIn(l.byOrgType, orgType{e.OrgID, e.Type}).push(e)
 	}
 	l.byID[e.ID] = e
 }
@@ -171,7 +175,7 @@ func (l *eventLog) trim(now time.Time, max int) {
 		popIn(l.byType, e.Type, e)
 		if e.OrgID != "" {
 			popIn(l.byOrg, e.OrgID, e)
-			popIn(l.byOrgType, e.OrgID+"\x00"+e.Type, e)
+			popIn(l.byOrgType, orgType{e.OrgID, e.Type}, e)
 		}
 		delete(l.byID, e.ID)
 		if e.CreatedAt.After(l.evicted) {
@@ -183,7 +187,7 @@ func (l *eventLog) trim(now time.Time, max int) {
 	}
 }
 
-func popIn(m map[string]*eventQueue, key string, e *Event) {
+func popIn[K comparable](m map[K]*eventQueue, key K, e *Event) {
 	q := m[key]
 	if q == nil || len(q.items) == 0 || q.items[0] != e {
 		panic("store: event index out of order")
@@ -267,7 +271,9 @@ func (tx *Tx) Events(q EventQuery) (EventPage, error) {
 			if q.OrgID == "" {
 				add(l.byType, t)
 			} else {
-				add(l.byOrgType, q.OrgID+"\x00"+t)
+				if s := l.byOrgType[orgType{q.OrgID, t}]; s != nil {
+					sources = append(sources, s)
+				}
 			}
 		}
 	}

@@ -6,7 +6,29 @@ import (
 )
 
 // Time formats a time the WorkOS way: ISO 8601 with milliseconds, in UTC.
-func Time(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+func Time(t time.Time) string { return string(AppendTime(make([]byte, 0, 24), t)) }
+
+// timeLayout is WorkOS's timestamp form: UTC, milliseconds, a Z.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+// AppendTime appends t in WorkOS's timestamp form. Every object and every
+// event carries several timestamps, and time's general formatter (which
+// parses its layout on each call) was the largest cost of rendering an
+// event's data; years outside 0-9999 still go through it.
+func AppendTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(b, timeLayout)
+	}
+	h, mi, s := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	return append(b,
+		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':',
+		byte('0'+s/10), byte('0'+s%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+}
 
 // OptTime is Time, or nil (JSON null) for the zero time.
 func OptTime(t time.Time) *string {
@@ -107,7 +129,7 @@ func (m *Members) Time(k string, t time.Time) {
 		return
 	}
 	m.B = append(m.B, '"')
-	m.B = t.UTC().AppendFormat(m.B, "2006-01-02T15:04:05.000Z")
+	m.B = AppendTime(m.B, t)
 	m.B = append(m.B, '"')
 }
 
