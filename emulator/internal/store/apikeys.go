@@ -153,6 +153,7 @@ func (tx *Tx) DeleteAPIKey(k *APIKey) {
 	ks := &tx.w.apiKeys
 	delete(ks.byHash, sha256.Sum256([]byte(k.value)))
 	delete(ks.byID, k.ID)
+	tx.w.forgetSeq(k.ID, tx.now)
 	if k.UserID == "" {
 		ks.byOrg[k.OrgID] = without1(ks.byOrg[k.OrgID], k)
 		if len(ks.byOrg[k.OrgID]) == 0 {

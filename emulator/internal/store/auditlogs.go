@@ -463,6 +463,7 @@ func (tx *Tx) AddAuditExport(e *AuditExport) {
 			delete(a.downloads, t)
 		}
 		delete(a.exports, old.ID)
+		tx.w.forgetSeq(old.ID, tx.now)
 		a.exportOrder[0] = nil
 		a.exportOrder = a.exportOrder[1:]
 	}

@@ -49,6 +49,10 @@ func (s *Store) CheckIndexes() error {
 // benchmarks: records that should leave once their grace period passed.
 type Sizes struct {
 	Sessions, AccessTokens, RefreshTokens, Outbox, Evictions int
+	// SeqIDs counts the creation numbers remembered by id (live objects,
+	// and deleted ones for the grace period); RadarAttempts the attempts
+	// kept.
+	SeqIDs, RadarAttempts int
 	// UserSessions counts the entries of each user's session list.
 	UserSessions map[string]int
 }
@@ -59,7 +63,8 @@ func (s *Store) Sizes() Sizes {
 	_ = s.Read(func(tx *Tx) error {
 		w := tx.w
 		out = Sizes{Sessions: len(w.sessions), AccessTokens: len(w.access), RefreshTokens: len(w.refresh),
-			Outbox: len(w.outbox.entries), Evictions: len(w.evictions), UserSessions: map[string]int{}}
+			Outbox: len(w.outbox.entries), Evictions: len(w.evictions), UserSessions: map[string]int{},
+			SeqIDs: len(w.seqByID), RadarAttempts: len(w.radar.attempts)}
 		for u, list := range w.userSessions {
 			out.UserSessions[u] = len(list)
 		}

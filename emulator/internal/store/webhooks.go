@@ -81,6 +81,7 @@ func (tx *Tx) DeleteWebhookEndpoint(e *WebhookEndpoint) {
 	delete(w.byID, e.ID)
 	delete(w.byURL, e.URL)
 	w.order = without1(w.order, e)
+	tx.w.forgetSeq(e.ID, tx.now)
 }
 
 // NewWebhookSecret is a new endpoint secret, shaped like WorkOS's.
