@@ -127,6 +127,10 @@ type eventLog struct {
 	// evicted is the newest time an evicted event had: an unknown cursor
 	// no newer than it was an event that aged out.
 	evicted time.Time
+	// records and bytes hold the events and their data (see blocks.go).
+	records blocks[Event]
+	bytes   byteBlocks
+	types   interner // some event types are built per event ("authentication." + ...)
 	// origin is the last event of the world a snapshot was taken from
 	// (environment.event_cursor): as a cursor, it is the start of this log.
 	origin string
@@ -207,8 +211,9 @@ func (tx *Tx) commitEvents() {
 	l := &tx.w.events
 	for _, p := range tx.emitted {
 		l.seq++
-		e := &Event{Seq: l.seq, ID: PrefixEvent + tx.st.eventIDs.ulid(tx.now), Type: p.typ, OrgID: p.org,
-			Data: p.data, Context: p.context, CreatedAt: tx.now}
+		e := l.records.new()
+		*e = Event{Seq: l.seq, ID: l.bytes.str(PrefixEvent + tx.st.eventIDs.ulid(tx.now)), Type: l.types.get(p.typ), OrgID: p.org,
+			Data: l.bytes.copy(p.data), Context: l.bytes.copy(p.context), CreatedAt: tx.now}
 		l.append(e)
 		tx.queueDeliveries(e)
 	}

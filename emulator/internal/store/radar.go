@@ -96,6 +96,10 @@ type radarState struct {
 	assessed uint64
 	attempts []*RadarAttempt
 	byID     map[string]*RadarAttempt
+	// records and strings hold the attempts (see blocks.go).
+	records blocks[RadarAttempt]
+	strings interner
+	bytes   byteBlocks
 	// lists are the allow and block lists: "type/action" -> normalized entries.
 	lists map[string]map[string]bool
 	sw    *RadarSwitch
@@ -218,7 +222,11 @@ func (tx *Tx) AssessRadar(in RadarInput, idPrefix string) *RadarAttempt {
 	// scenario got before Radar existed.
 	r.assessed++
 	id := idPrefix + deriveULID("radar_attempt/"+strconv.FormatUint(r.assessed, 10), tx.now)
-	a := &RadarAttempt{RadarInput: in, ID: id, Verdict: RadarAllow,
+	for _, s := range []*string{&in.Source, &in.IP, &in.UserAgent, &in.Email, &in.UserID, &in.AuthMethod, &in.Action, &in.DeviceID, &in.SignalsID} {
+		*s = r.strings.get(*s)
+	}
+	a := r.records.new()
+	*a = RadarAttempt{RadarInput: in, ID: r.bytes.str(id), Verdict: RadarAllow,
 		Reason: "No Radar control was triggered.", CreatedAt: tx.now, UpdatedAt: tx.now}
 	switch {
 	case tx.listMatch(in, "allow") != "":
