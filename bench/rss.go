@@ -116,6 +116,23 @@ func (h *harness) idleRSS() error {
 	return nil
 }
 
+// boundedLogs is what a long run leaves by design once every session is
+// evicted: the event log (10,000 events), the Radar attempts (at most
+// 11,250) and the request journal (1,000 requests with their responses),
+// each full. In process, 100,000 sign-ins then eviction leave 16 MiB of
+// live heap against 1.3 MiB for an idle emulator: the budget is that
+// difference, rounded up. It was added when the logs were (this round's
+// events and Radar issues); eviction must still give back everything else.
+const boundedLogs = 16 << 20
+
+// evictedLimit is the most RSS an emulator may keep after a long run is
+// evicted: twice its idle RSS (what eviction must get back to, leaving no
+// leak) plus the bounded logs a long run fills.
+func evictedLimit(idle int64) (int64, string) {
+	limit := 2*idle + boundedLogs
+	return limit, "≤ 2× idle + " + mb(boundedLogs) + " of logs = " + mb(limit)
+}
+
 // logins100k runs -logins password logins against the 10-user world
 // (sessions end after 1h), advances the emulator clock by 3h, sends a few
 // requests so the emulator can evict, waits, and compares RSS with idle.
@@ -196,9 +213,9 @@ func (h *harness) logins100k() error {
 	r := throughputRow(scen, "emulator", &measured{res: res, mem: loaded, proc: p}, "")
 	r.result = fmt.Sprintf("RSS idle %s → %s", mb(idle.rss), mb(loaded.rss))
 	h.add(r)
-	limit := 2 * idle.rss
+	limit, label := evictedLimit(idle.rss)
 	h.add(row{scenario: "RSS after clock +3h, evict wait", server: "emulator", peak: after.peak,
-		checks: []check{{"≤ 2× idle = " + mb(limit), mb(after.rss) + "; " + evicted, after.rss <= limit}}})
+		checks: []check{{label, mb(after.rss) + "; " + evicted, after.rss <= limit}}})
 	return nil
 }
 
