@@ -50,18 +50,7 @@ func TestInspectorInChromium(t *testing.T) {
 	}))
 	defer app.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath(t)), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1440, 900))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	inspector, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	if err := chromedp.Do(inspector, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	inspector := startChromium(t, chromedp.WindowSize(1440, 900))
 	step, cancelStep := context.WithTimeout(inspector, 90*time.Second)
 	defer cancelStep()
 	// The page confirms destructive actions: accept its dialogs.

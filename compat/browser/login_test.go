@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -27,18 +26,6 @@ const (
 	bob    = "user_01JGJD97DGZV5Z4G8RCP6SJ6C5"
 	globex = "org_01JGHYEQJ3R88ZXE6V4AJ192KN"
 )
-
-func chromiumPath(t *testing.T) string {
-	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p != "" {
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-		}
-	}
-	t.Fatal("chromium not found: install Debian's chromium (scripts/browser-test.sh does) or set CHROMIUM")
-	return ""
-}
 
 func TestHostedLoginInChromium(t *testing.T) {
 	em := testkit.Start(t)
@@ -61,19 +48,7 @@ func TestHostedLoginInChromium(t *testing.T) {
 		"client_id": {em.ClientID()}, "redirect_uri": {app.URL + "/callback"}, "response_type": {"code"},
 		"provider": {"authkit"}, "state": {"browser-state"}}.Encode()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath(t)), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	// The first Run starts the browser, which lives as long as that call's
-	// context: bound each step with a timeout derived after the start.
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	ctx := startChromium(t)
 	step, cancelStep := context.WithTimeout(ctx, 60*time.Second)
 	defer cancelStep()
 

@@ -38,11 +38,7 @@ type consentData struct {
 // the emulated provider's consent page for the user (valid for
 // store.PipesAuthorizationTTL, once).
 func (a *api) authorize(c echo.Context) error {
-	b, err := web.Decode(c, web.APIBody)
-	if err != nil {
-		return err
-	}
-	t, err := readTenant(&b)
+	b, t, err := decodeTenant(c)
 	if err != nil {
 		return err
 	}

@@ -17,12 +17,18 @@ import (
 // tenant is the user (and organization) a credentials request names.
 type tenant struct{ userID, orgID string }
 
-func readTenant(b *web.Body) (tenant, error) {
+// decodeTenant decodes a credentials request's body and the tenant it
+// names; the caller reads its other fields from the body.
+func decodeTenant(c echo.Context) (web.Body, tenant, error) {
+	b, err := web.Decode(c, web.APIBody)
+	if err != nil {
+		return b, tenant{}, err
+	}
 	t := tenant{userID: b.Str("user_id"), orgID: b.Str("organization_id")}
 	if err := b.Err(); err != nil || t.userID == "" {
-		return t, badRequest("user_id is required; user_id and organization_id are strings.")
+		return b, t, badRequest("user_id is required; user_id and organization_id are strings.")
 	}
-	return t, nil
+	return b, t, nil
 }
 
 // lookup finds the integration, checks the user and organization exist,
@@ -81,11 +87,7 @@ func oauthToken(tx *store.Tx, d *store.DataIntegration, a *store.ConnectedAccoun
 // token serves POST /data-integrations/{slug}/token: a valid access token
 // for the user's OAuth account, refreshed when it has expired.
 func (a *api) token(c echo.Context) error {
-	b, err := web.Decode(c, web.APIBody)
-	if err != nil {
-		return err
-	}
-	t, err := readTenant(&b)
+	_, t, err := decodeTenant(c)
 	if err != nil {
 		return err
 	}
@@ -111,11 +113,7 @@ func (a *api) token(c echo.Context) error {
 // credential of the user's account, whatever its auth method (an OAuth or
 // client-credentials token, refreshed or minted as needed; an API key).
 func (a *api) vendCredentials(c echo.Context) error {
-	b, err := web.Decode(c, web.APIBody)
-	if err != nil {
-		return err
-	}
-	t, err := readTenant(&b)
+	_, t, err := decodeTenant(c)
 	if err != nil {
 		return err
 	}
@@ -157,11 +155,7 @@ func (a *api) vendCredentials(c echo.Context) error {
 // upsertAPIKey serves PUT /data-integrations/{slug}/api-key: installs the
 // user's API key, or rotates it.
 func (a *api) upsertAPIKey(c echo.Context) error {
-	b, err := web.Decode(c, web.APIBody)
-	if err != nil {
-		return err
-	}
-	t, err := readTenant(&b)
+	b, t, err := decodeTenant(c)
 	if err != nil {
 		return err
 	}
@@ -188,11 +182,7 @@ func (a *api) upsertAPIKey(c echo.Context) error {
 // upsertClientCredentials serves PUT /data-integrations/{slug}/client-credentials:
 // installs the user's OAuth client, or rotates it.
 func (a *api) upsertClientCredentials(c echo.Context) error {
-	b, err := web.Decode(c, web.APIBody)
-	if err != nil {
-		return err
-	}
-	t, err := readTenant(&b)
+	b, t, err := decodeTenant(c)
 	if err != nil {
 		return err
 	}

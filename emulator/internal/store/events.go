@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -255,17 +256,14 @@ func (tx *Tx) Events(q EventQuery) (EventPage, error) {
 	if cutoff := tx.now.Add(-EventRetention); q.Start.Before(cutoff) {
 		q.Start = cutoff
 	}
+	// sources are the indexes the filter reads; a key with no events has
+	// none (nil), dropped below.
 	var sources []*eventQueue
-	add := func(m map[string]*eventQueue, key string) {
-		if s := m[key]; s != nil {
-			sources = append(sources, s)
-		}
-	}
 	switch {
 	case len(q.Types) == 0 && q.OrgID == "":
 		sources = append(sources, &l.all)
 	case len(q.Types) == 0:
-		add(l.byOrg, q.OrgID)
+		sources = append(sources, l.byOrg[q.OrgID])
 	default:
 		seen := map[string]bool{}
 		for _, t := range q.Types {
@@ -274,14 +272,13 @@ func (tx *Tx) Events(q EventQuery) (EventPage, error) {
 			}
 			seen[t] = true
 			if q.OrgID == "" {
-				add(l.byType, t)
+				sources = append(sources, l.byType[t])
 			} else {
-				if s := l.byOrgType[orgType{q.OrgID, t}]; s != nil {
-					sources = append(sources, s)
-				}
+				sources = append(sources, l.byOrgType[orgType{q.OrgID, t}])
 			}
 		}
 	}
+	sources = slices.DeleteFunc(sources, func(s *eventQueue) bool { return s == nil })
 	// forward walks toward newer events; from is the exclusive bound in
 	// Seq where the walk starts.
 	forward, from := !q.Desc, uint64(0)
