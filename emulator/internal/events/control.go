@@ -30,26 +30,13 @@ func ControlRoutes(env web.Env, hub *Hub) []web.Route {
 
 // DeliveryObject renders a delivery for the control plane.
 func DeliveryObject(d *store.Delivery) wire.Object {
-	attempts := make([]wire.Object, len(d.Attempts))
-	for i, a := range d.Attempts {
-		var code any
-		if a.StatusCode != 0 {
-			code = a.StatusCode
-		}
-		attempts[i] = wire.Object{{"at", wire.Time(a.At)}, {"signature", a.Signature}, {"status_code", code},
-			{"error", wire.Opt(a.Error)}, {"response", string(a.Response)}}
-	}
-	var next any
-	if d.Status == store.DeliveryPending {
-		next = wire.Time(d.NextAt)
-	}
 	var code any
 	if n := len(d.Attempts); n > 0 && d.Attempts[n-1].StatusCode != 0 {
 		code = d.Attempts[n-1].StatusCode
 	}
 	return wire.Object{{"id", d.ID}, {"event_id", d.EventID}, {"event", d.EventType}, {"webhook_endpoint_id", d.EndpointID},
 		{"endpoint_url", d.URL}, {"status", d.Status}, {"attempts", len(d.Attempts)}, {"response_code", code},
-		{"next_attempt_at", next}, {"created_at", wire.Time(d.CreatedAt)}, {"body", string(d.Body)}, {"attempt_log", attempts}}
+		{"next_attempt_at", d.NextAttemptAt()}, {"created_at", wire.Time(d.CreatedAt)}, {"body", string(d.Body)}, {"attempt_log", d.AttemptLog()}}
 }
 
 // list serves GET /_emulator/webhooks: the retained deliveries, oldest

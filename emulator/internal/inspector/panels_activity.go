@@ -118,26 +118,13 @@ func webhooksPanel() Panel {
 			if d == nil {
 				return nil
 			}
-			attempts := make([]wire.Object, len(d.Attempts))
-			for i, a := range d.Attempts {
-				var code any
-				if a.StatusCode != 0 {
-					code = a.StatusCode
-				}
-				attempts[i] = wire.Object{{"at", wire.Time(a.At)}, {"signature", a.Signature}, {"status_code", code},
-					{"error", wire.Opt(a.Error)}, {"response", string(a.Response)}}
-			}
 			var payload any = string(d.Body)
 			if json.Valid(d.Body) {
 				payload = json.RawMessage(d.Body)
 			}
-			var next any
-			if d.Status == store.DeliveryPending {
-				next = wire.Time(d.NextAt)
-			}
 			return wire.Object{{"id", d.ID}, {"event_id", d.EventID}, {"event", d.EventType}, {"webhook_endpoint_id", d.EndpointID},
-				{"endpoint_url", d.URL}, {"status", d.Status}, {"next_attempt_at", next}, {"created_at", wire.Time(d.CreatedAt)},
-				{"payload", payload}, {"attempts", attempts}}
+				{"endpoint_url", d.URL}, {"status", d.Status}, {"next_attempt_at", d.NextAttemptAt()}, {"created_at", wire.Time(d.CreatedAt)},
+				{"payload", payload}, {"attempts", d.AttemptLog()}}
 		},
 	}
 }

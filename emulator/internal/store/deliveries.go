@@ -64,6 +64,29 @@ type DeliveryAttempt struct {
 	Response   []byte // the start of the answer's body
 }
 
+// AttemptLog renders the delivery's attempts, oldest first, as the control
+// plane and the inspector both show them.
+func (d *Delivery) AttemptLog() []wire.Object {
+	out := make([]wire.Object, len(d.Attempts))
+	for i, a := range d.Attempts {
+		var code any
+		if a.StatusCode != 0 {
+			code = a.StatusCode
+		}
+		out[i] = wire.Object{{"at", wire.Time(a.At)}, {"signature", a.Signature}, {"status_code", code},
+			{"error", wire.Opt(a.Error)}, {"response", string(a.Response)}}
+	}
+	return out
+}
+
+// NextAttemptAt is when the next attempt is due, or nil when none is.
+func (d *Delivery) NextAttemptAt() any {
+	if d.Status != DeliveryPending {
+		return nil
+	}
+	return wire.Time(d.NextAt)
+}
+
 // DeliveryJob is a claimed delivery: what the dispatcher needs to POST it.
 type DeliveryJob struct {
 	ID, URL, Secret string

@@ -203,17 +203,7 @@ func snapshotRoles(tx *Tx, set *fixtures.Set) {
 		set.Permissions = append(set.Permissions, fixtures.Permission{ID: p.ID, Slug: p.Slug, Name: p.Name, Description: p.Description,
 			ResourceTypeSlug: p.PermissionType(), CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt)})
 	}
-	var roles []*Role
-	for _, r := range tx.w.roles {
-		roles = append(roles, r)
-	}
-	for _, own := range tx.w.orgRoles {
-		for _, r := range own {
-			roles = append(roles, r)
-		}
-	}
-	SortBySeq(roles)
-	for _, r := range roles {
+	for _, r := range tx.Roles() {
 		set.Roles = append(set.Roles, fixtures.Role{ID: r.ID, OrganizationID: r.OrgID, Slug: r.Slug, Name: r.Name, Description: r.Description,
 			ResourceTypeSlug: r.RoleType(), Permissions: slices.Clone(r.Permissions), CreatedAt: stamp(r.CreatedAt), UpdatedAt: stamp(r.UpdatedAt)})
 	}
